@@ -1,0 +1,198 @@
+//! What a scan reports: a [`Finding`] is a span of the input with a kind, a confidence and the
+//! reasons behind that confidence. Findings carry the raw matched bytes because sinks need them
+//! (masking, fingerprints, `--show-values`), but no formatting impl ever prints them: `Debug`
+//! shows the masked form only, so a finding in a panic message or a log line cannot leak.
+
+use std::fmt;
+
+use crate::mask;
+
+/// The kind of personal data a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A Danish CPR number (personnummer).
+    Cpr,
+}
+
+impl Kind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: &'static [Kind] = &[Kind::Cpr];
+
+    /// The stable name used in output and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Cpr => "cpr",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How sure the scanner is that a span is personal data. Ordered: `Low < Medium < High`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// Parses `low`, `medium` or `high` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One reason behind a finding's confidence. Its string form is part of the output schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// The digits form a real, past calendar date under the century rules.
+    Date,
+    /// The modulus 11 check passes.
+    Mod11,
+    /// The check fails, but the birth date is on the CPR Office's list of dates for which
+    /// numbers without the check are issued.
+    ExceptionDate,
+    /// The check fails on a 1 January that is not (yet) on the list: possibly exempt.
+    Jan1PossiblyExempt,
+    /// The check fails and the date is not exempt.
+    NoMod11,
+    /// Written with a separator between date and serial (`DDMMYY-SSSS`).
+    Separator,
+    /// A positive context word nearby; holds the word's canonical form.
+    Context(&'static str),
+    /// A negative context word nearby (another identifier's name); holds the canonical form.
+    ContextNeg(&'static str),
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Date => f.write_str("date"),
+            Reason::Mod11 => f.write_str("mod11"),
+            Reason::ExceptionDate => f.write_str("exception-date"),
+            Reason::Jan1PossiblyExempt => f.write_str("jan1-possibly-exempt"),
+            Reason::NoMod11 => f.write_str("no-mod11"),
+            Reason::Separator => f.write_str("separator"),
+            Reason::Context(w) => write!(f, "context:{w}"),
+            Reason::ContextNeg(w) => write!(f, "context-neg:{w}"),
+        }
+    }
+}
+
+/// A detected span. `offset` is the 0-based byte offset of the span in the whole file or
+/// stream, `line` and `column` are 1-based (column counts bytes); both are filled in by the
+/// search driver, which alone knows where the scanned slice sits in its input.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub offset: u64,
+    pub len: u32,
+    pub line: u64,
+    pub column: u64,
+    pub kind: Kind,
+    pub confidence: Confidence,
+    pub reasons: Vec<Reason>,
+    value: Box<[u8]>,
+}
+
+impl Finding {
+    /// A finding over `value`, the exact bytes of the span, at `offset`.
+    pub fn new(
+        offset: u64,
+        kind: Kind,
+        confidence: Confidence,
+        reasons: Vec<Reason>,
+        value: &[u8],
+    ) -> Finding {
+        Finding {
+            offset,
+            len: value.len() as u32,
+            line: 0,
+            column: 0,
+            kind,
+            confidence,
+            reasons,
+            value: value.into(),
+        }
+    }
+
+    /// The raw matched bytes. Callers must not print them unless the user asked for raw
+    /// values (`--show-values`).
+    pub fn raw_value(&self) -> &[u8] {
+        &self.value
+    }
+
+    /// The value with its identifying part masked, layout kept (`010190-****`).
+    pub fn masked(&self) -> String {
+        mask::mask(self.kind, &self.value)
+    }
+
+    /// The end offset (exclusive) of the span.
+    pub fn end(&self) -> u64 {
+        self.offset + u64::from(self.len)
+    }
+}
+
+impl fmt::Debug for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Finding")
+            .field("offset", &self.offset)
+            .field("len", &self.len)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("kind", &self.kind)
+            .field("confidence", &self.confidence)
+            .field("reasons", &self.reasons)
+            .field("masked", &self.masked())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidence_orders_low_below_high() {
+        assert!(Confidence::Low < Confidence::Medium);
+        assert!(Confidence::Medium < Confidence::High);
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_raw_value() {
+        let f = Finding::new(0, Kind::Cpr, Confidence::High, vec![], b"010190-1236");
+        let dbg = format!("{f:?}");
+        assert!(!dbg.contains("1236"), "{dbg}");
+        assert!(dbg.contains("010190-****"), "{dbg}");
+    }
+
+    #[test]
+    fn reasons_render_with_schema_names() {
+        assert_eq!(Reason::Context("cpr-nr").to_string(), "context:cpr-nr");
+        assert_eq!(Reason::ContextNeg("faktura").to_string(), "context-neg:faktura");
+        assert_eq!(Reason::Jan1PossiblyExempt.to_string(), "jan1-possibly-exempt");
+    }
+}

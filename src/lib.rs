@@ -1,0 +1,20 @@
+//! cprscan finds Danish CPR numbers (and, in time, other personal data) in files, directory
+//! trees and streams.
+//!
+//! Data flows one way: a source hands bytes to the [`search`] driver, which feeds the
+//! [`Scanner`] slices with enough overlap that nothing is lost at a boundary; the scanner finds
+//! candidates, validates them and yields [`Finding`]s; the driver gives them their line and
+//! column and passes them to a [`search::Sink`], behind which a printer writes JSON lines or
+//! text. The scanner does no I/O and knows no output format.
+
+pub mod context;
+pub mod cpr;
+pub mod date;
+pub mod digits;
+pub mod finding;
+pub mod mask;
+pub mod scanner;
+
+pub use crate::date::Date;
+pub use crate::finding::{Confidence, Finding, Kind, Reason};
+pub use crate::scanner::{Scanner, ScannerBuilder};
