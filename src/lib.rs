@@ -14,6 +14,7 @@ pub mod digits;
 pub mod finding;
 pub mod mask;
 pub mod scanner;
+pub mod search;
 
 pub use crate::date::Date;
 pub use crate::finding::{Confidence, Finding, Kind, Reason};

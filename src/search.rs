@@ -1,0 +1,384 @@
+//! The search driver: owns the buffers, feeds the [`Scanner`] and hands located findings to a
+//! [`Sink`]. One entry point per input shape: [`Searcher::search_slice`] for bytes already in
+//! memory (a mapped file, a decoded member), [`Searcher::search_reader`] for anything read
+//! (files, stdin, pipes).
+//!
+//! Streams are read into a fixed buffer. After each read the driver reports every finding that
+//! can no longer change: those starting before the last newline read so far (no finding and no
+//! context window crosses a line end), or, in a line that has not ended, those starting more
+//! than [`MARGIN`] bytes before the end of the data. It keeps [`MARGIN`] bytes before the
+//! unreported part as left context when it makes room. So a number split across two reads is
+//! found exactly once, memory stays bounded on endless input and on a single endless line, and a
+//! line from `tail -f` is reported as soon as its newline arrives.
+
+use std::io::{self, Read};
+
+use crate::finding::Finding;
+use crate::scanner::{Scanner, MARGIN};
+
+/// Receives findings. Each call holds the findings of one scanned part of the input, in offset
+/// order, with offset, line and column set; a stream source calls it as soon as the part is
+/// scanned, so a sink that flushes here streams.
+pub trait Sink {
+    fn findings(&mut self, batch: &[Finding]) -> io::Result<()>;
+}
+
+impl<F: FnMut(&[Finding]) -> io::Result<()>> Sink for F {
+    fn findings(&mut self, batch: &[Finding]) -> io::Result<()> {
+        self(batch)
+    }
+}
+
+/// Why a search stopped early. Findings reported before the error were delivered.
+#[derive(Debug)]
+pub enum SearchError {
+    /// Reading the input failed.
+    Read(io::Error),
+    /// The sink failed (for example a closed stdout).
+    Sink(io::Error),
+}
+
+impl std::fmt::Display for SearchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SearchError::Read(e) => write!(f, "read error: {e}"),
+            SearchError::Sink(e) => write!(f, "output error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SearchError {}
+
+/// Default read buffer for files: big enough that per-read overhead vanishes, small enough to
+/// stay in L2 cache.
+pub const DEFAULT_CHUNK: usize = 256 * 1024;
+
+/// Counts lines lazily: only up to the next finding, and across chunks for streams.
+#[derive(Clone, Copy, Debug)]
+struct Lines {
+    /// Absolute offset up to which newlines have been counted.
+    counted: u64,
+    /// 1-based line number of the line containing `counted`.
+    line: u64,
+    /// Absolute offset where that line starts.
+    line_start: u64,
+}
+
+impl Lines {
+    fn new() -> Lines {
+        Lines {
+            counted: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// Counts the newlines of `bytes`, which is the input from `self.counted` on.
+    fn advance(&mut self, bytes: &[u8]) {
+        let newlines = bytecount::count(bytes, b'\n') as u64;
+        if newlines > 0 {
+            self.line += newlines;
+            let last = memchr::memrchr(b'\n', bytes).expect("counted a newline");
+            self.line_start = self.counted + last as u64 + 1;
+        }
+        self.counted += bytes.len() as u64;
+    }
+
+    /// Sets line and column of each finding; `hay` starts at absolute offset `base` and covers
+    /// every finding and the stretch from `self.counted` to them. Then counts on to `upto`.
+    fn locate(&mut self, hay: &[u8], base: u64, findings: &mut [Finding], upto: u64) {
+        for f in findings.iter_mut() {
+            let from = (self.counted - base) as usize;
+            self.advance(&hay[from..(f.offset - base) as usize]);
+            f.line = self.line;
+            f.column = f.offset - self.line_start + 1;
+        }
+        let from = (self.counted - base) as usize;
+        self.advance(&hay[from..(upto - base) as usize]);
+    }
+}
+
+/// Reusable search state: one per worker thread, never one per file.
+#[derive(Debug)]
+pub struct Searcher {
+    buf: Vec<u8>,
+    findings: Vec<Finding>,
+    chunk: usize,
+}
+
+impl Default for Searcher {
+    fn default() -> Self {
+        Searcher::new(DEFAULT_CHUNK)
+    }
+}
+
+impl Searcher {
+    /// A searcher that reads `chunk` bytes at most per read (at least 1).
+    pub fn new(chunk: usize) -> Searcher {
+        Searcher {
+            buf: Vec::new(),
+            findings: Vec::new(),
+            chunk: chunk.max(1),
+        }
+    }
+
+    /// Searches bytes already in memory, handing findings to `sink` one chunk at a time so a
+    /// dense input never piles up findings. Returns the number of bytes searched.
+    pub fn search_slice(
+        &mut self,
+        scanner: &Scanner,
+        hay: &[u8],
+        sink: &mut dyn Sink,
+    ) -> Result<u64, SearchError> {
+        let mut lines = Lines::new();
+        let step = self.chunk.max(MARGIN);
+        let mut from = 0;
+        while from < hay.len() || from == 0 {
+            let until = (from + step).min(hay.len());
+            self.findings.clear();
+            scanner.scan(hay, from..until, &mut self.findings);
+            lines.locate(hay, 0, &mut self.findings, until as u64);
+            if !self.findings.is_empty() {
+                sink.findings(&self.findings).map_err(SearchError::Sink)?;
+            }
+            if until == hay.len() {
+                break;
+            }
+            from = until;
+        }
+        Ok(hay.len() as u64)
+    }
+
+    /// Searches everything `reader` yields until end of input, in bounded memory. Returns the
+    /// number of bytes searched.
+    pub fn search_reader<R: Read>(
+        &mut self,
+        scanner: &Scanner,
+        mut reader: R,
+        sink: &mut dyn Sink,
+    ) -> Result<u64, SearchError> {
+        let capacity = self.chunk + 2 * MARGIN;
+        self.buf.resize(capacity, 0);
+        let mut lines = Lines::new();
+        let mut base = 0u64; // absolute offset of buf[0]
+        let mut filled = 0; // valid bytes in buf
+        let mut from: usize = 0; // first unreported position in buf
+        loop {
+            if filled == capacity {
+                // Make room, keeping MARGIN bytes of left context before the unreported part.
+                let keep = from.saturating_sub(MARGIN);
+                self.buf.copy_within(keep..filled, 0);
+                filled -= keep;
+                from -= keep;
+                base += keep as u64;
+            }
+            let n = match reader.read(&mut self.buf[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(SearchError::Read(e)),
+            };
+            filled += n;
+            let eof = n == 0;
+            let until = if eof {
+                filled
+            } else {
+                settled_end(&self.buf[..filled], from)
+            };
+            if until > from {
+                self.findings.clear();
+                scanner.scan(&self.buf[..filled], from..until, &mut self.findings);
+                for f in &mut self.findings {
+                    f.offset += base;
+                }
+                lines.locate(
+                    &self.buf[..filled],
+                    base,
+                    &mut self.findings,
+                    base + until as u64,
+                );
+                if !self.findings.is_empty() {
+                    sink.findings(&self.findings).map_err(SearchError::Sink)?;
+                }
+                from = until;
+            }
+            if eof {
+                return Ok(base + filled as u64);
+            }
+        }
+    }
+}
+
+/// The end of the part of `buf[from..]` whose findings can no longer change with more input:
+/// up to and including the last newline, or all but the last [`MARGIN`] bytes of an unended line.
+fn settled_end(buf: &[u8], from: usize) -> usize {
+    let by_newline = memchr::memrchr(b'\n', &buf[from..]).map_or(from, |i| from + i + 1);
+    by_newline.max(buf.len().saturating_sub(MARGIN)).max(from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Confidence, Date, ScannerBuilder};
+
+    fn scanner() -> Scanner {
+        ScannerBuilder::new()
+            .min_confidence(Confidence::Low)
+            .today(Date::new(2026, 11, 23).unwrap())
+            .build()
+    }
+
+    /// A reader that returns at most `max` bytes per read, to split every match somewhere.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        max: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.data.len().min(self.max).min(out.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    type Located = (u64, u32, u64, u64, Confidence);
+
+    fn collect_reader(data: &[u8], max_read: usize, chunk: usize) -> Vec<Located> {
+        let mut got = Vec::new();
+        let mut sink = |batch: &[Finding]| {
+            got.extend(
+                batch
+                    .iter()
+                    .map(|f| (f.offset, f.len, f.line, f.column, f.confidence)),
+            );
+            Ok(())
+        };
+        let reader = Trickle {
+            data,
+            max: max_read,
+        };
+        Searcher::new(chunk)
+            .search_reader(&scanner(), reader, &mut sink)
+            .unwrap();
+        got
+    }
+
+    fn collect_slice(data: &[u8], chunk: usize) -> Vec<Located> {
+        let mut got = Vec::new();
+        let mut sink = |batch: &[Finding]| {
+            got.extend(
+                batch
+                    .iter()
+                    .map(|f| (f.offset, f.len, f.line, f.column, f.confidence)),
+            );
+            Ok(())
+        };
+        Searcher::new(chunk)
+            .search_slice(&scanner(), data, &mut sink)
+            .unwrap();
+        got
+    }
+
+    /// Lines mixing numbers, context words, CRLF and long unbroken stretches.
+    fn corpus() -> Vec<u8> {
+        let mut s = String::new();
+        for i in 0..300 {
+            match i % 5 {
+                0 => s.push_str("cpr-nr: 010190-1238 ok\n"),
+                1 => s.push_str("faktura 0101901238\r\n"),
+                2 => s.push_str(&"x".repeat(i * 3)),
+                3 => s.push_str("2024-01-01 12:00:00 id=311299-9873;\n"),
+                _ => s.push_str("plain 0101901238 and 1234567890123\n"),
+            }
+        }
+        s.into_bytes()
+    }
+
+    #[test]
+    fn every_read_split_gives_the_same_findings_as_one_slice() {
+        let data = corpus();
+        let whole = collect_slice(&data, 1 << 20);
+        assert!(whole.len() > 200, "corpus has findings: {}", whole.len());
+        for max_read in [1, 2, 3, 7, 13, 64, 1000] {
+            for chunk in [1, 16, 300, 4096] {
+                assert_eq!(
+                    collect_reader(&data, max_read, chunk),
+                    whole,
+                    "max_read {max_read} chunk {chunk}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn slice_chunking_does_not_change_findings() {
+        let data = corpus();
+        let whole = collect_slice(&data, 1 << 20);
+        for chunk in [1, 100, 257, 999] {
+            assert_eq!(collect_slice(&data, chunk), whole, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_bytes() {
+        let data = "first\r\nsecond line\ncpr: 010190-1238\n".as_bytes();
+        let got = collect_slice(data, 1024);
+        assert_eq!(got, [(24, 11, 3, 6, Confidence::High)]);
+    }
+
+    #[test]
+    fn number_split_across_two_reads_is_found_once() {
+        let data = b"cpr 010190-1238\n";
+        for split in 0..data.len() {
+            let got = collect_reader(data, split.max(1), 64);
+            assert_eq!(got.len(), 1, "split at {split}");
+        }
+    }
+
+    #[test]
+    fn endless_single_line_keeps_buffer_bounded() {
+        let line = "cpr 010190-1238 ".repeat(100_000); // 1.6 MB, no newline
+        let mut searcher = Searcher::new(4096);
+        let mut count = 0;
+        let mut sink = |b: &[Finding]| {
+            count += b.len();
+            Ok(())
+        };
+        searcher
+            .search_reader(&scanner(), line.as_bytes(), &mut sink)
+            .unwrap();
+        assert_eq!(count, 100_000);
+        assert!(searcher.buf.len() <= 4096 + 2 * MARGIN);
+    }
+
+    #[test]
+    fn complete_line_is_reported_before_end_of_input() {
+        // The reader yields one line, then fails: the line's finding must already be out.
+        struct ThenFail(bool);
+        impl Read for ThenFail {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                if std::mem::replace(&mut self.0, true) {
+                    return Err(io::Error::other("later"));
+                }
+                let line = b"cpr 010190-1238\n";
+                out[..line.len()].copy_from_slice(line);
+                Ok(line.len())
+            }
+        }
+        let mut count = 0;
+        let mut sink = |b: &[Finding]| {
+            count += b.len();
+            Ok(())
+        };
+        let res = Searcher::new(1024).search_reader(&scanner(), ThenFail(false), &mut sink);
+        assert!(matches!(res, Err(SearchError::Read(_))));
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn empty_input_has_no_findings() {
+        assert!(collect_slice(b"", 16).is_empty());
+        assert!(collect_reader(b"", 1, 16).is_empty());
+    }
+}
