@@ -93,7 +93,13 @@ fn spellings(word: &str) -> Vec<Vec<u8>> {
     }
     let upper: String = word
         .chars()
-        .map(|c| if c.is_ascii() { c } else { c.to_uppercase().next().unwrap_or(c) })
+        .map(|c| {
+            if c.is_ascii() {
+                c
+            } else {
+                c.to_uppercase().next().unwrap_or(c)
+            }
+        })
         .collect();
     let latin1 = |s: &str| -> Vec<u8> { s.chars().map(|c| c as u32 as u8).collect() };
     vec![
@@ -207,7 +213,10 @@ mod tests {
 
     #[test]
     fn positive_word_after_candidate() {
-        assert_eq!(near("0101901234 (personnummer)").positive, Some("personnummer"));
+        assert_eq!(
+            near("0101901234 (personnummer)").positive,
+            Some("personnummer")
+        );
     }
 
     #[test]

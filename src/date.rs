@@ -110,9 +110,18 @@ mod tests {
 
     #[test]
     fn epoch_days_convert_to_civil_dates() {
-        assert_eq!(Date::from_days_since_epoch(0), Date::new(1970, 1, 1).unwrap());
-        assert_eq!(Date::from_days_since_epoch(11_016), Date::new(2000, 2, 29).unwrap());
-        assert_eq!(Date::from_days_since_epoch(20_780), Date::new(2026, 11, 23).unwrap());
+        assert_eq!(
+            Date::from_days_since_epoch(0),
+            Date::new(1970, 1, 1).unwrap()
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(11_016),
+            Date::new(2000, 2, 29).unwrap()
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(20_780),
+            Date::new(2026, 11, 23).unwrap()
+        );
     }
 
     #[test]

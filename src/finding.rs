@@ -88,6 +88,12 @@ pub enum Reason {
     ContextNeg(&'static str),
 }
 
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -192,7 +198,13 @@ mod tests {
     #[test]
     fn reasons_render_with_schema_names() {
         assert_eq!(Reason::Context("cpr-nr").to_string(), "context:cpr-nr");
-        assert_eq!(Reason::ContextNeg("faktura").to_string(), "context-neg:faktura");
-        assert_eq!(Reason::Jan1PossiblyExempt.to_string(), "jan1-possibly-exempt");
+        assert_eq!(
+            Reason::ContextNeg("faktura").to_string(),
+            "context-neg:faktura"
+        );
+        assert_eq!(
+            Reason::Jan1PossiblyExempt.to_string(),
+            "jan1-possibly-exempt"
+        );
     }
 }

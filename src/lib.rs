@@ -7,14 +7,19 @@
 //! column and passes them to a [`search::Sink`], behind which a printer writes JSON lines or
 //! text. The scanner does no I/O and knows no output format.
 
+pub mod cli;
 pub mod context;
 pub mod cpr;
 pub mod date;
 pub mod digits;
 pub mod finding;
 pub mod mask;
+pub mod output;
+pub mod printer;
+pub mod run;
 pub mod scanner;
 pub mod search;
+pub mod walk;
 
 pub use crate::date::Date;
 pub use crate::finding::{Confidence, Finding, Kind, Reason};

@@ -43,7 +43,13 @@ mod tests {
 
     #[test]
     fn cpr_mask_keeps_unicode_separator_intact() {
-        assert_eq!(mask(Kind::Cpr, "010190\u{2011}1236".as_bytes()), "010190\u{2011}****");
-        assert_eq!(mask(Kind::Cpr, "010190\u{a0}1236".as_bytes()), "010190\u{a0}****");
+        assert_eq!(
+            mask(Kind::Cpr, "010190\u{2011}1236".as_bytes()),
+            "010190\u{2011}****"
+        );
+        assert_eq!(
+            mask(Kind::Cpr, "010190\u{a0}1236".as_bytes()),
+            "010190\u{a0}****"
+        );
     }
 }

@@ -349,7 +349,11 @@ mod tests {
         scanner().scan(text.as_bytes(), 4..5, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].offset, 4);
-        assert_eq!(out[0].confidence, Confidence::High, "context before range counts");
+        assert_eq!(
+            out[0].confidence,
+            Confidence::High,
+            "context before range counts"
+        );
     }
 
     #[test]

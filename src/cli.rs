@@ -1,0 +1,209 @@
+//! The command line: clap's derive types, converted once into a plain [`Config`] that the rest
+//! of the program reads (so nothing else depends on clap).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::date::Date;
+use crate::finding::Confidence;
+
+const EXAMPLES: &str = "\
+Examples:
+  Sweep a file share for a minimisation review (JSON lines, values masked):
+    cprscan /mnt/share > findings.jsonl
+
+  Watch a log stream; each line is reported as it arrives:
+    tail -f /var/log/app.log | cprscan -
+
+  Gate CI on test fixtures (exit 1 on a finding, 2 on an unreadable path):
+    cprscan --format text tests/fixtures
+
+Exit status: 0 no finding at or above --min-confidence, 1 findings, 2 an error (2 wins).";
+
+/// Find Danish CPR numbers in files, directory trees and streams; report them masked as JSON
+/// lines.
+#[derive(Debug, Parser)]
+#[command(name = "cprscan", version, about, after_help = EXAMPLES)]
+pub struct Args {
+    /// Files or directories to scan (directories recursively); `-` is stdin. Without a path:
+    /// stdin when it is not a terminal, else the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Skip files and directories matching GLOB: against the name when GLOB has no `/`,
+    /// against the path relative to the scanned root otherwise. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Honour .gitignore, .ignore and git exclude files (off by default: a file share's data
+    /// is often exactly what a repository ignores).
+    #[arg(long)]
+    pub gitignore: bool,
+
+    /// Skip files larger than SIZE (bytes, or with a K, M, G suffix, powers of 1024); each skip
+    /// is reported.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_filesize: Option<u64>,
+
+    /// Follow symbolic links; loops are detected and reported.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+
+    /// Worker threads (default: the number of cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Report findings at or above this confidence.
+    #[arg(long, value_enum, default_value_t = ConfidenceArg::Medium)]
+    pub min_confidence: ConfidenceArg,
+
+    /// Output format: JSON lines (schema v1, see docs/output.md) or one human line per finding.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+
+    /// DANGEROUS: print raw values instead of masked ones. The output then holds the very
+    /// personal data the scan found; keep it out of logs, tickets and CI artefacts.
+    #[arg(long)]
+    pub show_values: bool,
+
+    /// Treat this date (YYYY-MM-DD) as today when rejecting future birth dates (for tests).
+    #[arg(long, hide = true, value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfidenceArg {
+    Low,
+    Medium,
+    High,
+}
+
+impl From<ConfidenceArg> for Confidence {
+    fn from(c: ConfidenceArg) -> Confidence {
+        match c {
+            ConfidenceArg::Low => Confidence::Low,
+            ConfidenceArg::Medium => Confidence::Medium,
+            ConfidenceArg::High => Confidence::High,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Jsonl,
+    Text,
+}
+
+/// One thing to scan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    Path(PathBuf),
+}
+
+/// Everything a run needs, decided once from the command line.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub inputs: Vec<Input>,
+    pub excludes: Vec<String>,
+    pub gitignore: bool,
+    pub max_filesize: Option<u64>,
+    pub follow: bool,
+    pub threads: usize,
+    pub min_confidence: Confidence,
+    pub format: Format,
+    pub show_values: bool,
+    pub color: bool,
+    pub today: Option<Date>,
+}
+
+impl Config {
+    pub fn from_args(args: Args) -> Config {
+        let inputs = if args.paths.is_empty() {
+            if std::io::stdin().is_terminal() {
+                vec![Input::Path(PathBuf::from("."))]
+            } else {
+                vec![Input::Stdin]
+            }
+        } else {
+            args.paths
+                .into_iter()
+                .map(|p| {
+                    if p.as_os_str() == "-" {
+                        Input::Stdin
+                    } else {
+                        Input::Path(p)
+                    }
+                })
+                .collect()
+        };
+        let threads = args
+            .threads
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let color = args.format == Format::Text
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none();
+        Config {
+            inputs,
+            excludes: args.exclude,
+            gitignore: args.gitignore,
+            max_filesize: args.max_filesize,
+            follow: args.follow,
+            threads,
+            min_confidence: args.min_confidence.into(),
+            format: args.format,
+            show_values: args.show_values,
+            color,
+            today: args.today,
+        }
+    }
+}
+
+/// Parses a size: bytes, or a number with a K, M, G or T suffix (powers of 1024; `KiB`, `kb`
+/// and the like are accepted too).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let num: u64 = num
+        .parse()
+        .map_err(|_| format!("not a size: {s:?} (try 10M)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("unknown size unit in {s:?} (use K, M, G or T)")),
+    };
+    num.checked_mul(1 << shift)
+        .ok_or_else(|| format!("size too large: {s:?}"))
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("not a date (YYYY-MM-DD): {s:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_use_binary_suffixes() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("10K"), Ok(10 * 1024));
+        assert_eq!(parse_size("3M"), Ok(3 << 20));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5X").is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+    }
+}

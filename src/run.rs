@@ -1,0 +1,294 @@
+//! One run of the `cprscan` command: inputs in, records out, an exit status back.
+//!
+//! Inputs are handled in command-line order: stdin and named pipes as streams (findings
+//! flushed as their lines are scanned), directories and files through one parallel walk per
+//! stretch of consecutive paths. Every worker owns its [`Searcher`] and output buffer for the
+//! whole run; the [`Scanner`] is shared.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use clap::Parser;
+use ignore::WalkState;
+
+use crate::cli::{Args, Config, Input};
+use crate::finding::Kind;
+use crate::output::{InputOutput, Output};
+use crate::printer::{Printer, Summary};
+use crate::scanner::{Scanner, ScannerBuilder};
+use crate::search::{SearchError, Searcher};
+use crate::walk::{self, Action, Excludes};
+
+/// Exit status: no finding at or above the threshold.
+pub const EXIT_CLEAN: i32 = 0;
+/// Exit status: findings.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit status: an error (unreadable path, bad usage); wins over findings.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Buffer size for streams: small, so a pipe's data is scanned as it arrives.
+const STREAM_CHUNK: usize = 64 * 1024;
+
+/// Counters shared by the workers.
+#[derive(Debug, Default)]
+struct Stats {
+    files: AtomicU64,
+    bytes: AtomicU64,
+    findings: [AtomicU64; Kind::ALL.len()],
+    errors: AtomicU64,
+    skipped: AtomicU64,
+}
+
+impl Stats {
+    fn summary(&self, elapsed_ms: u64) -> Summary {
+        Summary {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            findings: Kind::ALL
+                .iter()
+                .zip(&self.findings)
+                .map(|(k, n)| (*k, n.load(Ordering::Relaxed)))
+                .collect(),
+            errors: self.errors.load(Ordering::Relaxed),
+            skipped: self.skipped.load(Ordering::Relaxed),
+            elapsed_ms,
+        }
+    }
+}
+
+/// What every worker shares.
+struct Shared<'a> {
+    config: &'a Config,
+    scanner: Scanner,
+    out: Output,
+    stats: Stats,
+}
+
+impl Shared<'_> {
+    fn error(&self, path: &str, message: &str) {
+        self.stats.errors.fetch_add(1, Ordering::Relaxed);
+        self.out.error(path, message, false);
+    }
+
+    fn skip(&self, path: &str, message: &str) {
+        self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+        self.out.error(path, message, true);
+    }
+}
+
+/// Parses the command line, runs, and returns the exit status.
+pub fn main() -> i32 {
+    let args = Args::parse();
+    run(&Config::from_args(args))
+}
+
+/// Runs a scan with `config`, writing to stdout and stderr.
+pub fn run(config: &Config) -> i32 {
+    let started = Instant::now();
+    let excludes = match Excludes::new(&config.excludes) {
+        Ok(ex) => ex,
+        Err(msg) => {
+            eprintln!("cprscan: {msg}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut builder = ScannerBuilder::new();
+    builder.min_confidence(config.min_confidence);
+    if let Some(today) = config.today {
+        builder.today(today);
+    }
+    let printer = Printer::new(config.format, config.show_values, config.color);
+    let shared = Shared {
+        config,
+        scanner: builder.build(),
+        out: Output::new(
+            Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout())),
+            Box::new(io::stderr()),
+            printer,
+        ),
+        stats: Stats::default(),
+    };
+
+    let mut pending: Vec<PathBuf> = Vec::new();
+    for input in &config.inputs {
+        match input {
+            Input::Path(p) => pending.push(p.clone()),
+            Input::Stdin => {
+                walk_paths(&shared, &mut pending, &excludes);
+                scan_stream(&shared, "-", io::stdin().lock());
+            }
+        }
+    }
+    walk_paths(&shared, &mut pending, &excludes);
+
+    let summary = shared
+        .stats
+        .summary(started.elapsed().as_millis().min(u64::MAX as u128) as u64);
+    if !shared.out.is_closed() {
+        shared.out.summary(&summary);
+    }
+    let _ = shared.out.flush();
+    exit_status(&summary)
+}
+
+fn exit_status(s: &Summary) -> i32 {
+    if s.errors > 0 {
+        EXIT_ERROR
+    } else if s.findings.iter().any(|(_, n)| *n > 0) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// Walks and scans the pending paths in parallel, then clears them.
+fn walk_paths(shared: &Shared, pending: &mut Vec<PathBuf>, excludes: &Excludes) {
+    if pending.is_empty() {
+        return;
+    }
+    let walker = walk::builder(pending, shared.config, excludes.clone()).build_parallel();
+    walker.run(|| {
+        let mut searcher = Searcher::default();
+        let mut buf = Vec::with_capacity(64 * 1024);
+        Box::new(move |entry| {
+            visit(shared, entry, &mut searcher, &mut buf);
+            if shared.out.is_closed() {
+                WalkState::Quit
+            } else {
+                WalkState::Continue
+            }
+        })
+    });
+    pending.clear();
+}
+
+fn visit(
+    shared: &Shared,
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    searcher: &mut Searcher,
+    buf: &mut Vec<u8>,
+) {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            let path = walk::error_path(&err).unwrap_or_default();
+            shared.error(&display(&path), &walk::error_message(&err));
+            return;
+        }
+    };
+    let path = display(entry.path());
+    match walk::classify(&entry) {
+        Action::Descend => {}
+        Action::Skip(why) => shared.skip(&path, why),
+        Action::Stream => match File::open(entry.path()) {
+            Ok(f) => scan_stream(shared, &path, f),
+            Err(e) => shared.error(&path, &format!("cannot open: {e}")),
+        },
+        Action::File => {
+            if let Some(max) = shared.config.max_filesize {
+                if let Ok(md) = entry.metadata() {
+                    if md.len() > max {
+                        let why = format!(
+                            "larger than --max-filesize ({} > {max} bytes): not scanned",
+                            md.len()
+                        );
+                        shared.skip(&path, &why);
+                        return;
+                    }
+                }
+            }
+            scan_file(shared, entry.path(), &path, searcher, buf);
+        }
+    }
+}
+
+/// A path as shown in records: lossy UTF-8 of the path as given joined with the walked part.
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn scan_file(
+    shared: &Shared,
+    path: &Path,
+    shown: &str,
+    searcher: &mut Searcher,
+    buf: &mut Vec<u8>,
+) {
+    let file = match open_read_only(path) {
+        Ok(f) => f,
+        Err(e) => return shared.error(shown, &format!("cannot open: {e}")),
+    };
+    shared.stats.files.fetch_add(1, Ordering::Relaxed);
+    let output = InputOutput::new(&shared.out, shown, false, std::mem::take(buf));
+    *buf = search(shared, searcher, file, shown, output);
+}
+
+fn scan_stream<R: Read>(shared: &Shared, shown: &str, reader: R) {
+    shared.stats.files.fetch_add(1, Ordering::Relaxed);
+    let mut searcher = Searcher::new(STREAM_CHUNK);
+    let output = InputOutput::new(&shared.out, shown, true, Vec::new());
+    search(shared, &mut searcher, reader, shown, output);
+}
+
+/// Searches one input into its output, counts, and reports a read error after the findings
+/// that came before it. Returns the output buffer for reuse.
+fn search<R: Read>(
+    shared: &Shared,
+    searcher: &mut Searcher,
+    reader: R,
+    shown: &str,
+    mut output: InputOutput,
+) -> Vec<u8> {
+    let mut counting = CountingReader {
+        inner: reader,
+        n: 0,
+    };
+    let mut sink = |batch: &[crate::finding::Finding]| output.findings(batch);
+    let res = searcher.search_reader(&shared.scanner, &mut counting, &mut sink);
+    shared.stats.bytes.fetch_add(counting.n, Ordering::Relaxed);
+    let count = output.count;
+    let (flushed, buf) = output.finish();
+    // Only cpr exists so far; per-kind counts come with the kinds.
+    shared.stats.findings[0].fetch_add(count, Ordering::Relaxed);
+    match res {
+        Ok(_) => {}
+        Err(SearchError::Read(e)) => shared.error(shown, &format!("read error: {e}")),
+        Err(SearchError::Sink(_)) => {}
+    }
+    let _ = flushed;
+    buf
+}
+
+/// Counts the bytes read, so a read error still reports how much was scanned.
+struct CountingReader<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n += n as u64;
+        Ok(n)
+    }
+}
+
+/// Opens a file for reading without updating its access time where the OS allows it
+/// (cprscan never changes what it scans, atime included, when it can help it).
+fn open_read_only(path: &Path) -> io::Result<File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        if let Ok(f) = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOATIME)
+            .open(path)
+        {
+            return Ok(f);
+        }
+    }
+    File::open(path)
+}
