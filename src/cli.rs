@@ -25,7 +25,7 @@ Exit status: 0 no finding at or above --min-confidence, 1 findings, 2 an error (
 /// Find Danish CPR numbers in files, directory trees and streams; report them masked as JSON
 /// lines.
 #[derive(Debug, Parser)]
-#[command(name = "cprscan", version, about, after_help = EXAMPLES)]
+#[command(name = "cprscan", version, about, after_help = EXAMPLES, args_override_self = true)]
 pub struct Args {
     /// Files or directories to scan (directories recursively); `-` is stdin. Without a path:
     /// stdin when it is not a terminal, else the current directory.

@@ -1,0 +1,6 @@
+//! One integration-test binary (one link step, shared helpers): the case table through the
+//! library and the binary, and the command line's behaviour on trees, pipes and bad input.
+
+mod cases;
+mod cli;
+mod util;
