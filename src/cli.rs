@@ -4,10 +4,11 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::date::Date;
 use crate::finding::Confidence;
+use crate::scanner::KindSet;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -26,7 +27,11 @@ Exit status: 0 no finding at or above --min-confidence, 1 findings, 2 an error (
 /// lines.
 #[derive(Debug, Parser)]
 #[command(name = "cprscan", version, about, after_help = EXAMPLES, args_override_self = true)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files or directories to scan (directories recursively); `-` is stdin. Without a path:
     /// stdin when it is not a terminal, else the current directory.
     #[arg(value_name = "PATH")]
@@ -55,6 +60,11 @@ pub struct Args {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Kinds to look for, comma-separated (`all` for every kind, `default` for the defaults);
+    /// `cprscan kinds` lists them. Default: cpr, cpr-substitute, email, phone, iban, card.
+    #[arg(long, value_name = "LIST", value_parser = KindSet::parse)]
+    pub kinds: Option<KindSet>,
+
     /// Report findings at or above this confidence.
     #[arg(long, value_enum, default_value_t = ConfidenceArg::Medium)]
     pub min_confidence: ConfidenceArg,
@@ -71,6 +81,13 @@ pub struct Args {
     /// Treat this date (YYYY-MM-DD) as today when rejecting future birth dates (for tests).
     #[arg(long, hide = true, value_parser = parse_date)]
     pub today: Option<Date>,
+}
+
+/// Commands other than a scan. A directory named like a command is scanned as `./kinds`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every kind cprscan can look for, and whether it is on by default.
+    Kinds,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -112,6 +129,7 @@ pub struct Config {
     pub max_filesize: Option<u64>,
     pub follow: bool,
     pub threads: usize,
+    pub kinds: KindSet,
     pub min_confidence: Confidence,
     pub format: Format,
     pub show_values: bool,
@@ -153,6 +171,7 @@ impl Config {
             max_filesize: args.max_filesize,
             follow: args.follow,
             threads,
+            kinds: args.kinds.unwrap_or_default(),
             min_confidence: args.min_confidence.into(),
             format: args.format,
             show_values: args.show_values,

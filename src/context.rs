@@ -30,7 +30,7 @@ pub struct Word {
     pub stem: bool,
 }
 
-const fn pos(canonical: &'static str, stem: bool) -> Word {
+pub const fn pos(canonical: &'static str, stem: bool) -> Word {
     Word {
         canonical,
         polarity: Polarity::Positive,
@@ -38,7 +38,7 @@ const fn pos(canonical: &'static str, stem: bool) -> Word {
     }
 }
 
-const fn neg(canonical: &'static str, stem: bool) -> Word {
+pub const fn neg(canonical: &'static str, stem: bool) -> Word {
     Word {
         canonical,
         polarity: Polarity::Negative,

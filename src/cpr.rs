@@ -141,6 +141,20 @@ pub fn classify(
     Some((confidence, reasons))
 }
 
+/// The length of the date/serial separator at `hay[at..]`, if one is there:
+/// `-`, space, TAB, `/`, `.`, ` - `, U+2010, U+2011, U+2013, U+2212 or U+00A0
+/// (`shared/reference/cpr.md` §1).
+#[inline]
+pub fn separator_len(hay: &[u8], at: usize) -> Option<usize> {
+    match hay.get(at..)? {
+        [b' ', b'-', b' ', ..] => Some(3),
+        [b'-' | b' ' | b'\t' | b'/' | b'.', ..] => Some(1),
+        [0xC2, 0xA0, ..] => Some(2),
+        [0xE2, 0x80, 0x90 | 0x91 | 0x93, ..] | [0xE2, 0x88, 0x92, ..] => Some(3),
+        _ => None,
+    }
+}
+
 /// Converts ten ASCII digits to their values.
 pub fn digit_values(ascii: &[u8]) -> Option<[u8; 10]> {
     let mut out = [0u8; 10];

@@ -7,21 +7,100 @@ use std::fmt;
 
 use crate::mask;
 
-/// The kind of personal data a finding is.
+/// The kind of personal data a finding is. The declaration order is the strength order used
+/// when two kinds claim overlapping spans: the earlier kind (the stronger validation) wins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
+    /// An IBAN: registry length and ISO 7064 mod 97.
+    Iban,
+    /// A payment card number: Luhn and a known issuer prefix.
+    Card,
     /// A Danish CPR number (personnummer).
     Cpr,
+    /// A substitute CPR number (day + 60) or a health-sector eCPR (letters in the serial).
+    CprSubstitute,
+    /// An e-mail address.
+    Email,
+    /// A Danish company number (CVR): modulus 11, with context or in `DK12345678` VAT form.
+    Cvr,
+    /// A phone number: Danish (`+45`, or 8 digits with context) or international `+CC`.
+    Phone,
+    /// A Danish bank account (reg.nr + account), with context only.
+    BankAccount,
+    /// A passport number (9 digits), with context only.
+    Passport,
+    /// A driving licence number (8 digits), with context only.
+    DrivingLicence,
+    /// An IPv4 or IPv6 address.
+    Ip,
 }
 
 impl Kind {
-    /// Every kind, in the order reports list them.
-    pub const ALL: &'static [Kind] = &[Kind::Cpr];
+    /// Every kind, strongest first.
+    pub const ALL: &'static [Kind] = &[
+        Kind::Iban,
+        Kind::Card,
+        Kind::Cpr,
+        Kind::CprSubstitute,
+        Kind::Email,
+        Kind::Cvr,
+        Kind::Phone,
+        Kind::BankAccount,
+        Kind::Passport,
+        Kind::DrivingLicence,
+        Kind::Ip,
+    ];
 
     /// The stable name used in output and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
+            Kind::Iban => "iban",
+            Kind::Card => "card",
             Kind::Cpr => "cpr",
+            Kind::CprSubstitute => "cpr-substitute",
+            Kind::Email => "email",
+            Kind::Cvr => "cvr",
+            Kind::Phone => "phone",
+            Kind::BankAccount => "bank-account",
+            Kind::Passport => "passport",
+            Kind::DrivingLicence => "driving-licence",
+            Kind::Ip => "ip",
+        }
+    }
+
+    /// The kind named `name` (as in output), if any.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.as_str() == name)
+    }
+
+    /// Whether a scan looks for this kind when `--kinds` is not given.
+    pub fn on_by_default(self) -> bool {
+        matches!(
+            self,
+            Kind::Cpr | Kind::CprSubstitute | Kind::Email | Kind::Phone | Kind::Iban | Kind::Card
+        )
+    }
+
+    /// One line for `cprscan kinds`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Kind::Iban => "IBAN of any SWIFT-registry country: fixed length per country, mod 97",
+            Kind::Card => {
+                "payment card number: 13-19 digits, Luhn, known issuer prefix (Dankort too)"
+            }
+            Kind::Cpr => {
+                "Danish CPR number: century table, real date, mod 11 with exception dates, context"
+            }
+            Kind::CprSubstitute => "substitute CPR (day + 60) and health-sector eCPR with letters",
+            Kind::Email => "e-mail address with a real top-level domain shape",
+            Kind::Cvr => "Danish CVR company number: mod 11, with context or as DK12345678",
+            Kind::Phone => "phone number: +45/0045/(+45) Danish, 8 digits with context, or +CC",
+            Kind::BankAccount => "Danish bank account: reg.nr + account number, with context only",
+            Kind::Passport => "passport number: 9 digits, with context only",
+            Kind::DrivingLicence => "driving licence number: 8 digits, with context only",
+            Kind::Ip => {
+                "IPv4 or IPv6 address (personal data under EU case law; noisy outside logs)"
+            }
         }
     }
 }
@@ -86,6 +165,8 @@ pub enum Reason {
     Context(&'static str),
     /// A negative context word nearby (another identifier's name); holds the canonical form.
     ContextNeg(&'static str),
+    /// A kind-specific check or shape that held, e.g. `luhn`, `mod97`, `issuer:dankort`.
+    Rule(&'static str),
 }
 
 impl serde::Serialize for Reason {
@@ -105,6 +186,7 @@ impl fmt::Display for Reason {
             Reason::Separator => f.write_str("separator"),
             Reason::Context(w) => write!(f, "context:{w}"),
             Reason::ContextNeg(w) => write!(f, "context-neg:{w}"),
+            Reason::Rule(r) => f.write_str(r),
         }
     }
 }

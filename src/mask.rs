@@ -7,8 +7,16 @@ use crate::finding::Kind;
 /// Masks `value` as found for `kind`. The result is always valid UTF-8; bytes that are not
 /// ASCII (Unicode separators) are kept as they were when they form valid UTF-8.
 pub fn mask(kind: Kind, value: &[u8]) -> String {
+    use crate::kinds;
     match kind {
-        Kind::Cpr => mask_after_digits(value, 6),
+        Kind::Cpr | Kind::CprSubstitute => mask_after_digits(value, 6),
+        Kind::Iban => kinds::iban::mask(value),
+        Kind::Card => kinds::card::mask(value),
+        Kind::Email => kinds::email::mask(value),
+        Kind::Cvr => kinds::cvr::mask(value),
+        Kind::Phone => kinds::phone::mask(value),
+        Kind::BankAccount | Kind::Passport | Kind::DrivingLicence => kinds::mask_alnum(value, 0, 2),
+        Kind::Ip => kinds::ip::mask(value),
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::cli::Format;
-use crate::finding::Finding;
+use crate::finding::{Finding, Kind};
 use crate::printer::Printer;
 
 /// Bytes of formatted records a worker buffers per file before it writes them through.
@@ -119,8 +119,8 @@ pub struct InputOutput<'a> {
     stream: bool,
     buf: Vec<u8>,
     held: Option<MutexGuard<'a, Box<dyn Write + Send>>>,
-    /// Findings written for this input.
-    pub count: u64,
+    /// Findings written for this input, per kind (indexed by `Kind as usize`).
+    pub counts: [u64; Kind::ALL.len()],
 }
 
 impl<'a> InputOutput<'a> {
@@ -131,7 +131,7 @@ impl<'a> InputOutput<'a> {
             stream,
             buf,
             held: None,
-            count: 0,
+            counts: [0; Kind::ALL.len()],
         }
     }
 
@@ -139,8 +139,8 @@ impl<'a> InputOutput<'a> {
     pub fn findings(&mut self, batch: &[Finding]) -> io::Result<()> {
         for f in batch {
             self.out.printer.finding(&mut self.buf, self.path, f);
+            self.counts[f.kind as usize] += 1;
         }
-        self.count += batch.len() as u64;
         if self.stream || self.buf.len() >= SPILL {
             self.write_through()?;
         }

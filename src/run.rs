@@ -14,11 +14,11 @@ use std::time::Instant;
 use clap::Parser;
 use ignore::WalkState;
 
-use crate::cli::{Args, Config, Input};
+use crate::cli::{Args, Command, Config, Input};
 use crate::finding::Kind;
 use crate::output::{InputOutput, Output};
 use crate::printer::{Printer, Summary};
-use crate::scanner::{Scanner, ScannerBuilder};
+use crate::scanner::{KindSet, Scanner, ScannerBuilder};
 use crate::search::{SearchError, Searcher};
 use crate::walk::{self, Action, Excludes};
 
@@ -43,13 +43,15 @@ struct Stats {
 }
 
 impl Stats {
-    fn summary(&self, elapsed_ms: u64) -> Summary {
+    /// The summary, with a count for each kind that was looked for.
+    fn summary(&self, elapsed_ms: u64, kinds: KindSet) -> Summary {
         Summary {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
             findings: Kind::ALL
                 .iter()
                 .zip(&self.findings)
+                .filter(|(k, _)| kinds.contains(**k))
                 .map(|(k, n)| (*k, n.load(Ordering::Relaxed)))
                 .collect(),
             errors: self.errors.load(Ordering::Relaxed),
@@ -81,8 +83,31 @@ impl Shared<'_> {
 
 /// Parses the command line, runs, and returns the exit status.
 pub fn main() -> i32 {
-    let args = Args::parse();
-    run(&Config::from_args(args))
+    let mut args = Args::parse();
+    match args.command.take() {
+        Some(Command::Kinds) => list_kinds(),
+        None => run(&Config::from_args(args)),
+    }
+}
+
+/// `cprscan kinds`: one line per kind.
+fn list_kinds() -> i32 {
+    let mut text = String::new();
+    for kind in Kind::ALL {
+        let on = if kind.on_by_default() {
+            "default"
+        } else {
+            "opt-in"
+        };
+        text.push_str(&format!(
+            "{:<16} {:<8} {}\n",
+            kind.as_str(),
+            on,
+            kind.description()
+        ));
+    }
+    print!("{text}");
+    EXIT_CLEAN
 }
 
 /// Runs a scan with `config`, writing to stdout and stderr.
@@ -96,7 +121,9 @@ pub fn run(config: &Config) -> i32 {
         }
     };
     let mut builder = ScannerBuilder::new();
-    builder.min_confidence(config.min_confidence);
+    builder
+        .min_confidence(config.min_confidence)
+        .kinds(config.kinds);
     if let Some(today) = config.today {
         builder.today(today);
     }
@@ -124,9 +151,10 @@ pub fn run(config: &Config) -> i32 {
     }
     walk_paths(&shared, &mut pending, &excludes);
 
-    let summary = shared
-        .stats
-        .summary(started.elapsed().as_millis().min(u64::MAX as u128) as u64);
+    let summary = shared.stats.summary(
+        started.elapsed().as_millis().min(u64::MAX as u128) as u64,
+        config.kinds,
+    );
     if !shared.out.is_closed() {
         shared.out.summary(&summary);
     }
@@ -249,10 +277,10 @@ fn search<R: Read>(
     let mut sink = |batch: &[crate::finding::Finding]| output.findings(batch);
     let res = searcher.search_reader(&shared.scanner, &mut counting, &mut sink);
     shared.stats.bytes.fetch_add(counting.n, Ordering::Relaxed);
-    let count = output.count;
+    for (total, n) in shared.stats.findings.iter().zip(output.counts) {
+        total.fetch_add(n, Ordering::Relaxed);
+    }
     let (flushed, buf) = output.finish();
-    // Only cpr exists so far; per-kind counts come with the kinds.
-    shared.stats.findings[0].fetch_add(count, Ordering::Relaxed);
     match res {
         Ok(_) => {}
         Err(SearchError::Read(e)) => shared.error(shown, &format!("read error: {e}")),

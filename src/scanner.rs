@@ -1,31 +1,92 @@
 //! The scan core: bytes in, findings out. No I/O, no output format: sources (files, stdin,
 //! decoded archive members) feed it slices, sinks receive its findings.
 //!
-//! One pass jumps from digit run to digit run ([`crate::digits`]); only runs of the right
-//! length and layout become candidates, only candidates whose digits form a real past date get
-//! their context looked up, and only findings at or above the minimum confidence allocate.
+//! One pass jumps from digit run to digit run ([`crate::digits`]) and offers each run to the
+//! enabled digit-anchored kinds; `@` (e-mail) and `:` (IPv6) are found with memchr. Validators
+//! reject cheaply first, look up context only for candidates that passed their checks, and
+//! allocate only for matches. Overlapping matches of different kinds are then resolved: the
+//! higher confidence wins, then the stronger kind ([`Kind`] order), then the longer span, so
+//! a span is reported once.
 
 use std::ops::Range;
 
-use crate::context::{ContextMatcher, CPR_WORDS};
+use crate::context::{ContextMatcher, Nearby, Word, CPR_WORDS};
 use crate::cpr::{self, Evidence, ExceptionDates};
 use crate::date::Date;
 use crate::digits::{find_class, is_digit};
 use crate::finding::{Confidence, Finding, Kind};
+use crate::kinds::{self, contextual, substitute, Match};
 
 /// How many bytes of input a finding may depend on before its start and after its end: the
-/// longest span, a boundary byte, the context window and the longest context word, rounded up.
-/// A caller scanning part of a larger input must provide this many bytes around the part it
-/// asks to be reported (where the input has them), and must not report a finding twice.
-pub const MARGIN: usize = 256;
+/// longest span (an e-mail address, 254 bytes), a boundary byte, the context window and the
+/// longest context word, rounded up. A caller scanning part of a larger input must provide
+/// this many bytes around the part it asks to be reported (where the input has them), and must
+/// not report a finding twice.
+pub const MARGIN: usize = 512;
 
-/// Builds a [`Scanner`]. Defaults: minimum confidence medium, today's date from the system
-/// clock, the exception dates shipped with the crate.
+/// A set of kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindSet(u32);
+
+impl KindSet {
+    pub const EMPTY: KindSet = KindSet(0);
+
+    /// The kinds a scan looks for when none are chosen.
+    pub fn defaults() -> KindSet {
+        Kind::ALL
+            .iter()
+            .filter(|k| k.on_by_default())
+            .fold(KindSet::EMPTY, |s, &k| s.with(k))
+    }
+
+    pub fn all() -> KindSet {
+        Kind::ALL.iter().fold(KindSet::EMPTY, |s, &k| s.with(k))
+    }
+
+    pub fn with(self, kind: Kind) -> KindSet {
+        KindSet(self.0 | 1 << kind as u32)
+    }
+
+    pub fn without(self, kind: Kind) -> KindSet {
+        KindSet(self.0 & !(1 << kind as u32))
+    }
+
+    pub fn contains(self, kind: Kind) -> bool {
+        self.0 & (1 << kind as u32) != 0
+    }
+
+    /// Parses a comma-separated list of kind names; `all` means every kind, `default` the
+    /// defaults.
+    pub fn parse(list: &str) -> Result<KindSet, String> {
+        let mut set = KindSet::EMPTY;
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            set = match name {
+                "all" => KindSet::all(),
+                "default" => KindSet(set.0 | KindSet::defaults().0),
+                _ => set.with(
+                    Kind::from_name(name)
+                        .ok_or_else(|| format!("unknown kind {name:?} (see `cprscan kinds`)"))?,
+                ),
+            };
+        }
+        Ok(set)
+    }
+}
+
+impl Default for KindSet {
+    fn default() -> Self {
+        KindSet::defaults()
+    }
+}
+
+/// Builds a [`Scanner`]. Defaults: the default kinds, minimum confidence medium, today's date
+/// from the system clock, the exception dates shipped with the crate.
 #[derive(Clone, Debug)]
 pub struct ScannerBuilder {
     min_confidence: Confidence,
     today: Option<Date>,
     exceptions: Option<ExceptionDates>,
+    kinds: KindSet,
 }
 
 impl Default for ScannerBuilder {
@@ -34,6 +95,7 @@ impl Default for ScannerBuilder {
             min_confidence: Confidence::Medium,
             today: None,
             exceptions: None,
+            kinds: KindSet::defaults(),
         }
     }
 }
@@ -61,7 +123,19 @@ impl ScannerBuilder {
         self
     }
 
+    /// The kinds to look for. Default: [`KindSet::defaults`].
+    pub fn kinds(&mut self, kinds: KindSet) -> &mut Self {
+        self.kinds = kinds;
+        self
+    }
+
     pub fn build(&self) -> Scanner {
+        let matcher = |kind: Kind, words: &[Word]| {
+            self.kinds
+                .contains(kind)
+                .then(|| ContextMatcher::new(words))
+        };
+        let substitute_words = [CPR_WORDS, substitute::EXTRA_WORDS].concat();
         Scanner {
             min_confidence: self.min_confidence,
             today: self.today.unwrap_or_else(Date::today),
@@ -69,9 +143,37 @@ impl ScannerBuilder {
                 .exceptions
                 .clone()
                 .unwrap_or_else(ExceptionDates::shipped),
+            kinds: self.kinds,
             cpr_context: ContextMatcher::new(CPR_WORDS),
+            contexts: Contexts {
+                substitute: matcher(Kind::CprSubstitute, &substitute_words),
+                iban: matcher(Kind::Iban, kinds::iban::WORDS),
+                card: matcher(Kind::Card, kinds::card::WORDS),
+                email: matcher(Kind::Email, kinds::email::WORDS),
+                cvr: matcher(Kind::Cvr, kinds::cvr::WORDS),
+                phone: matcher(Kind::Phone, kinds::phone::WORDS),
+                bank: matcher(Kind::BankAccount, contextual::BANK_WORDS),
+                passport: matcher(Kind::Passport, contextual::PASSPORT_WORDS),
+                licence: matcher(Kind::DrivingLicence, contextual::LICENCE_WORDS),
+                ip: matcher(Kind::Ip, kinds::ip::WORDS),
+            },
         }
     }
+}
+
+/// The context matchers of the enabled kinds other than CPR.
+#[derive(Clone, Debug)]
+struct Contexts {
+    substitute: Option<ContextMatcher>,
+    iban: Option<ContextMatcher>,
+    card: Option<ContextMatcher>,
+    email: Option<ContextMatcher>,
+    cvr: Option<ContextMatcher>,
+    phone: Option<ContextMatcher>,
+    bank: Option<ContextMatcher>,
+    passport: Option<ContextMatcher>,
+    licence: Option<ContextMatcher>,
+    ip: Option<ContextMatcher>,
 }
 
 /// Finds personal data in byte slices. Cheap to share between threads (`&Scanner` is all a
@@ -81,12 +183,35 @@ pub struct Scanner {
     min_confidence: Confidence,
     today: Date,
     exceptions: ExceptionDates,
+    kinds: KindSet,
     cpr_context: ContextMatcher,
+    contexts: Contexts,
 }
 
 impl Default for Scanner {
     fn default() -> Self {
         ScannerBuilder::new().build()
+    }
+}
+
+/// A match of some kind, before overlap resolution.
+struct Candidate {
+    kind: Kind,
+    m: Match,
+}
+
+impl Candidate {
+    /// Whether `self` should be reported instead of the overlapping `other`.
+    fn beats(&self, other: &Candidate) -> bool {
+        (
+            self.m.confidence,
+            std::cmp::Reverse(self.kind),
+            self.m.end - self.m.start,
+        ) > (
+            other.m.confidence,
+            std::cmp::Reverse(other.kind),
+            other.m.end - other.m.start,
+        )
     }
 }
 
@@ -96,6 +221,11 @@ impl Scanner {
         self.min_confidence
     }
 
+    /// The kinds this scanner looks for.
+    pub fn kinds(&self) -> KindSet {
+        self.kinds
+    }
+
     /// Scans all of `hay`, returning its findings in offset order.
     pub fn scan_all(&self, hay: &[u8]) -> Vec<Finding> {
         let mut out = Vec::new();
@@ -103,12 +233,69 @@ impl Scanner {
         out
     }
 
-    /// Appends to `out`, in offset order, the findings of `hay` that start inside `report`.
-    /// Bytes of `hay` outside `report` are context only. Offsets are relative to `hay`; line
-    /// and column are left at 0 for the driver to fill in.
+    /// Appends to `out`, in offset order, the findings of `hay` whose anchor (the digit run, `@`
+    /// or `:` they were found from) lies inside `report`. Bytes of `hay` outside `report` are
+    /// context only. Offsets are relative to `hay`; line and column are left at 0 for the driver
+    /// to fill in.
     pub fn scan(&self, hay: &[u8], report: Range<usize>, out: &mut Vec<Finding>) {
         let until = report.end.min(hay.len());
-        let mut pos = report.start;
+        let mut cands = Vec::new();
+        self.digit_pass(hay, report.start, until, &mut cands);
+        if let Some(ctx) = &self.contexts.email {
+            let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
+            for at in memchr::memchr_iter(b'@', &hay[report.start.min(until)..until]) {
+                let at = report.start + at;
+                if let Some(m) = kinds::email::at_at_sign(hay, at, &lookup) {
+                    cands.push(Candidate {
+                        kind: Kind::Email,
+                        m,
+                    });
+                }
+            }
+        }
+        if let Some(ctx) = &self.contexts.ip {
+            let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
+            for at in memchr::memchr_iter(b':', &hay[report.start.min(until)..until]) {
+                let at = report.start + at;
+                if let Some(m) = kinds::ip::ipv6_at(hay, at, &lookup) {
+                    cands.push(Candidate { kind: Kind::Ip, m });
+                }
+            }
+        }
+        self.resolve(hay, cands, out);
+    }
+
+    /// Keeps one candidate per overlapping cluster and emits those at or above the threshold.
+    fn resolve(&self, hay: &[u8], mut cands: Vec<Candidate>, out: &mut Vec<Finding>) {
+        cands.sort_by_key(|c| (c.m.start, c.kind));
+        let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+        for c in cands {
+            match kept.last() {
+                Some(last) if c.m.start < last.m.end => {
+                    if c.beats(last) {
+                        kept.pop();
+                        kept.push(c);
+                    }
+                }
+                _ => kept.push(c),
+            }
+        }
+        for c in kept {
+            if c.m.confidence >= self.min_confidence {
+                out.push(Finding::new(
+                    c.m.start as u64,
+                    c.kind,
+                    c.m.confidence,
+                    c.m.reasons,
+                    &hay[c.m.start..c.m.end],
+                ));
+            }
+        }
+    }
+
+    /// Offers every digit run starting in `from..until` to the enabled digit-anchored kinds.
+    fn digit_pass(&self, hay: &[u8], from: usize, until: usize, cands: &mut Vec<Candidate>) {
+        let mut pos = from;
         // A run that started before the reported range belongs to whoever reported that part.
         if pos > 0 && pos < hay.len() && is_digit(hay[pos - 1]) {
             pos = find_class(hay, pos, false);
@@ -119,16 +306,53 @@ impl Scanner {
                 break;
             }
             let end = find_class(hay, start + 1, false);
+            self.digit_run(hay, start, end, cands);
+            pos = end;
+        }
+    }
+
+    #[inline]
+    fn digit_run(&self, hay: &[u8], start: usize, end: usize, cands: &mut Vec<Candidate>) {
+        if self.kinds.contains(Kind::Cpr) {
             match end - start {
-                10 => self.cpr_candidate(hay, start, end, None, out),
+                10 => self.cpr_candidate(hay, start, end, None, cands),
                 6 => {
                     if let Some(serial) = serial_after_separator(hay, end) {
-                        self.cpr_candidate(hay, start, end, Some(serial), out);
+                        self.cpr_candidate(hay, start, end, Some(serial), cands);
                     }
                 }
                 _ => {}
             }
-            pos = end;
+        }
+        let c = &self.contexts;
+        let mut offer = |kind: Kind, m: Option<Match>| {
+            if let Some(m) = m {
+                cands.push(Candidate { kind, m });
+            }
+        };
+        if let Some(ctx) = &c.substitute {
+            let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
+            offer(
+                Kind::CprSubstitute,
+                substitute::at_digit_run(hay, start, end, self.today, &lookup),
+            );
+        }
+        type DigitFn = fn(&[u8], usize, usize, kinds::Context) -> Option<Match>;
+        let digit_kinds: [(Kind, &Option<ContextMatcher>, DigitFn); 8] = [
+            (Kind::Iban, &c.iban, kinds::iban::at_digit_run),
+            (Kind::Card, &c.card, kinds::card::at_digit_run),
+            (Kind::Cvr, &c.cvr, kinds::cvr::at_digit_run),
+            (Kind::Phone, &c.phone, kinds::phone::at_digit_run),
+            (Kind::BankAccount, &c.bank, contextual::bank_account_at),
+            (Kind::Passport, &c.passport, contextual::passport_at),
+            (Kind::DrivingLicence, &c.licence, contextual::licence_at),
+            (Kind::Ip, &c.ip, kinds::ip::ipv4_at),
+        ];
+        for (kind, ctx, find) in digit_kinds {
+            if let Some(ctx) = ctx {
+                let lookup = |s: usize, e: usize| -> Nearby { ctx.nearby(hay, s, e) };
+                offer(kind, find(hay, start, end, &lookup));
+            }
         }
     }
 
@@ -140,10 +364,10 @@ impl Scanner {
         start: usize,
         date_end: usize,
         serial: Option<usize>,
-        out: &mut Vec<Finding>,
+        cands: &mut Vec<Candidate>,
     ) {
         let end = serial.map_or(date_end, |s| s + 4);
-        if !is_boundary(hay, start.wrapping_sub(1)) || !is_boundary(hay, end) {
+        if !kinds::is_boundary(hay, start.wrapping_sub(1)) || !kinds::is_boundary(hay, end) {
             return;
         }
         let mut digits = [0u8; 10];
@@ -161,44 +385,26 @@ impl Scanner {
             positive: nearby.positive,
             negative: nearby.negative,
         };
-        let Some((confidence, reasons)) =
+        if let Some((confidence, reasons)) =
             cpr::classify(&digits, evidence, &self.exceptions, self.today)
-        else {
-            return;
-        };
-        if confidence >= self.min_confidence {
-            out.push(Finding::new(
-                start as u64,
-                Kind::Cpr,
-                confidence,
-                reasons,
-                &hay[start..end],
-            ));
+        {
+            cands.push(Candidate {
+                kind: Kind::Cpr,
+                m: Match {
+                    start,
+                    end,
+                    confidence,
+                    reasons,
+                },
+            });
         }
     }
 }
 
-/// Whether position `at` does not touch a candidate: outside `hay`, or not an ASCII letter or
-/// digit. (`usize::MAX` stands for "before the start".)
-#[inline]
-fn is_boundary(hay: &[u8], at: usize) -> bool {
-    hay.get(at).is_none_or(|b| !b.is_ascii_alphanumeric())
-}
-
 /// If a separator follows at `at` and then exactly four digits, the position of those digits.
-/// Separators (`shared/reference/cpr.md` §1): `-`, space, TAB, `/`, `.`, ` - `, U+2010, U+2011,
-/// U+2013, U+2212 and U+00A0.
 #[inline]
 fn serial_after_separator(hay: &[u8], at: usize) -> Option<usize> {
-    let rest = hay.get(at..)?;
-    let sep_len = match rest {
-        [b' ', b'-', b' ', ..] => 3,
-        [b'-' | b' ' | b'\t' | b'/' | b'.', ..] => 1,
-        [0xC2, 0xA0, ..] => 2,
-        [0xE2, 0x80, 0x90 | 0x91 | 0x93, ..] | [0xE2, 0x88, 0x92, ..] => 3,
-        _ => return None,
-    };
-    let serial = at + sep_len;
+    let serial = at + cpr::separator_len(hay, at)?;
     let run_end = find_class(hay, serial, false);
     (run_end - serial == 4).then_some(serial)
 }

@@ -1,0 +1,83 @@
+//! Validators for the kinds other than CPR (`shared/reference/cpr.md` §5-6). Each module is
+//! pure: given the input and an anchor the scanner found (a digit run, an `@`, a `:`), it
+//! returns the span it recognises there, with a confidence and the reasons behind it. The
+//! scanner collects the matches of every enabled kind and resolves overlaps (see
+//! [`crate::finding::Kind`] for the strength order).
+//!
+//! A module declares:
+//! - `WORDS`: its context words (positive and negative), looked up by the scanner only when the
+//!   module asks, through the [`Context`] it is given;
+//! - `at_digit_run(hay, start, end, ctx)` (digit-anchored kinds) or another anchor function:
+//!   `hay[start..end]` is a maximal run of ASCII digits; a match may begin before `start` (a
+//!   `+45`, an `DK`, an `(`) but must contain `start`, and must not touch an ASCII letter or digit
+//!   on either side unless the kind's grammar says otherwise;
+//! - `mask(value)`: the value with its identifying part hidden, layout kept.
+
+use crate::context::Nearby;
+use crate::finding::{Confidence, Reason};
+
+pub mod card;
+pub mod contextual;
+pub mod cvr;
+pub mod email;
+pub mod iban;
+pub mod ip;
+pub mod phone;
+pub mod substitute;
+
+/// A recognised span of one kind, before the minimum-confidence filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub confidence: Confidence,
+    pub reasons: Vec<Reason>,
+}
+
+/// Looks up a kind's context words around `hay[start..end]`: the nearest positive and negative
+/// word within the window, on the same line.
+pub type Context<'a> = &'a dyn Fn(usize, usize) -> Nearby;
+
+/// Whether `hay[at]` is outside `hay` or not an ASCII letter or digit. `usize::MAX` stands for
+/// "before the start".
+#[inline]
+pub fn is_boundary(hay: &[u8], at: usize) -> bool {
+    hay.get(at).is_none_or(|b| !b.is_ascii_alphanumeric())
+}
+
+/// Replaces every ASCII alphanumeric of `value` after the first `keep_head` of them and before the
+/// last `keep_tail` of them by `*`; other bytes are kept.
+pub fn mask_alnum(value: &[u8], keep_head: usize, keep_tail: usize) -> String {
+    let total = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+    let mut seen = 0;
+    let out: Vec<u8> = value
+        .iter()
+        .map(|&b| {
+            if !b.is_ascii_alphanumeric() {
+                return b;
+            }
+            seen += 1;
+            if seen <= keep_head || seen > total.saturating_sub(keep_tail) {
+                b
+            } else {
+                b'*'
+            }
+        })
+        .collect();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_alnum_keeps_head_tail_and_layout() {
+        assert_eq!(
+            mask_alnum(b"4571 0101 9012 3456", 6, 4),
+            "4571 01** **** 3456"
+        );
+        assert_eq!(mask_alnum(b"12345678", 0, 2), "******78");
+        assert_eq!(mask_alnum(b"ab", 3, 3), "ab");
+    }
+}
