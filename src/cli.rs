@@ -73,6 +73,12 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
 
+    /// Add a keyed `fingerprint` (HMAC-SHA256 of kind + normalised value) to each finding,
+    /// with the key read from FILE. Without this option the key comes from the CPRSCAN_KEY
+    /// environment variable; with neither there is no fingerprint field.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+
     /// DANGEROUS: print raw values instead of masked ones. The output then holds the very
     /// personal data the scan found; keep it out of logs, tickets and CI artefacts.
     #[arg(long)]
@@ -133,6 +139,7 @@ pub struct Config {
     pub min_confidence: Confidence,
     pub format: Format,
     pub show_values: bool,
+    pub key_file: Option<PathBuf>,
     pub color: bool,
     pub today: Option<Date>,
 }
@@ -175,6 +182,7 @@ impl Config {
             min_confidence: args.min_confidence.into(),
             format: args.format,
             show_values: args.show_values,
+            key_file: args.key_file,
             color,
             today: args.today,
         }

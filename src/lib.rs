@@ -13,6 +13,7 @@ pub mod cpr;
 pub mod date;
 pub mod digits;
 pub mod finding;
+pub mod fingerprint;
 pub mod kinds;
 pub mod mask;
 pub mod output;

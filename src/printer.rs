@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cli::Format;
 use crate::finding::{Finding, Kind};
+use crate::fingerprint::Fingerprinter;
 
 /// What a summary reports, once per run.
 #[derive(Clone, Debug, Default)]
@@ -27,6 +28,7 @@ pub struct Printer {
     format: Format,
     show_values: bool,
     color: bool,
+    fingerprinter: Option<Fingerprinter>,
 }
 
 #[derive(Serialize)]
@@ -43,6 +45,8 @@ struct FindingRecord<'a> {
     #[serde(rename = "match")]
     matched: &'a str,
     reasons: &'a [crate::finding::Reason],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -74,7 +78,14 @@ impl Printer {
             format,
             show_values,
             color,
+            fingerprinter: None,
         }
+    }
+
+    /// Adds a keyed fingerprint to every finding.
+    pub fn with_fingerprints(mut self, fingerprinter: Fingerprinter) -> Printer {
+        self.fingerprinter = Some(fingerprinter);
+        self
     }
 
     pub fn format(&self) -> Format {
@@ -106,6 +117,10 @@ impl Printer {
                     confidence: f.confidence.as_str(),
                     matched: &value,
                     reasons: &f.reasons,
+                    fingerprint: self
+                        .fingerprinter
+                        .as_ref()
+                        .map(|fp| fp.fingerprint(f.kind, f.raw_value())),
                 };
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
                 out.push(b'\n');
@@ -254,6 +269,20 @@ mod tests {
              \"match\":\"010190-****\",\"reasons\":[\"date\",\"mod11\",\"separator\",\
              \"context:cpr-nr\"]}\n"
         );
+    }
+
+    #[test]
+    fn fingerprint_field_appears_only_with_a_key() {
+        let mut plain = Vec::new();
+        Printer::new(Format::Jsonl, false, false).finding(&mut plain, "p", &finding());
+        assert!(!String::from_utf8(plain).unwrap().contains("fingerprint"));
+        let mut keyed = Vec::new();
+        Printer::new(Format::Jsonl, false, false)
+            .with_fingerprints(Fingerprinter::new(b"key").unwrap())
+            .finding(&mut keyed, "p", &finding());
+        assert!(String::from_utf8(keyed)
+            .unwrap()
+            .contains("\"fingerprint\":\"fc7f86d5d07a892c\""));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use ignore::WalkState;
 
 use crate::cli::{Args, Command, Config, Input};
 use crate::finding::Kind;
+use crate::fingerprint::Fingerprinter;
 use crate::output::{InputOutput, Output};
 use crate::printer::{Printer, Summary};
 use crate::scanner::{KindSet, Scanner, ScannerBuilder};
@@ -127,7 +128,15 @@ pub fn run(config: &Config) -> i32 {
     if let Some(today) = config.today {
         builder.today(today);
     }
-    let printer = Printer::new(config.format, config.show_values, config.color);
+    let mut printer = Printer::new(config.format, config.show_values, config.color);
+    match Fingerprinter::from_file_or_env(config.key_file.as_deref()) {
+        Ok(Some(fp)) => printer = printer.with_fingerprints(fp),
+        Ok(None) => {}
+        Err(msg) => {
+            eprintln!("cprscan: {msg}");
+            return EXIT_ERROR;
+        }
+    }
     let shared = Shared {
         config,
         scanner: builder.build(),

@@ -335,3 +335,27 @@ fn help_shows_examples_for_share_pipe_and_ci() {
         assert!(r.stdout.contains(needle), "help mentions {needle}");
     }
 }
+
+#[test]
+fn fingerprints_are_stable_across_files_and_runs_and_need_a_key() {
+    let dir = tree(&[
+        ("a.txt", b"cpr 010190-1238\n"),
+        ("b.csv", b"navn;0101901238;x\n"),
+        ("key", b"team secret\n"),
+    ]);
+    let fps = |r: &util::Run| -> Vec<String> {
+        r.of_type("finding")
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let args = ["--key-file", "key", "a.txt", "b.csv"];
+    let first = fps(&run_in(Some(dir.path()), &args, b""));
+    let second = fps(&run_in(Some(dir.path()), &args, b""));
+    assert_eq!(first.len(), 2);
+    assert_eq!(first[0], first[1], "same value in two files");
+    assert_eq!(first, second, "same across runs");
+    assert!(!first[0].contains("1238"));
+    let unkeyed = run_in(Some(dir.path()), &["a.txt"], b"");
+    assert!(unkeyed.of_type("finding")[0].get("fingerprint").is_none());
+}
