@@ -73,6 +73,11 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
 
+    /// Add a `context` field: up to N bytes each side of the finding (at most 200), on its
+    /// line, with every detected span of any kind masked and control characters escaped.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=200))]
+    pub context: Option<u16>,
+
     /// Add a keyed `fingerprint` (HMAC-SHA256 of kind + normalised value) to each finding,
     /// with the key read from FILE. Without this option the key comes from the CPRSCAN_KEY
     /// environment variable; with neither there is no fingerprint field.
@@ -140,6 +145,7 @@ pub struct Config {
     pub format: Format,
     pub show_values: bool,
     pub key_file: Option<PathBuf>,
+    pub context: usize,
     pub color: bool,
     pub today: Option<Date>,
 }
@@ -183,6 +189,7 @@ impl Config {
             format: args.format,
             show_values: args.show_values,
             key_file: args.key_file,
+            context: args.context.map_or(0, usize::from),
             color,
             today: args.today,
         }

@@ -203,6 +203,9 @@ pub struct Finding {
     pub kind: Kind,
     pub confidence: Confidence,
     pub reasons: Vec<Reason>,
+    /// A snippet of the line around the finding with every detected span masked
+    /// (`--context N`); `None` unless asked for.
+    pub context: Option<String>,
     value: Box<[u8]>,
 }
 
@@ -223,6 +226,7 @@ impl Finding {
             kind,
             confidence,
             reasons,
+            context: None,
             value: value.into(),
         }
     }

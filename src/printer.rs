@@ -47,6 +47,8 @@ struct FindingRecord<'a> {
     reasons: &'a [crate::finding::Reason],
     #[serde(skip_serializing_if = "Option::is_none")]
     fingerprint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +123,7 @@ impl Printer {
                         .fingerprinter
                         .as_ref()
                         .map(|fp| fp.fingerprint(f.kind, f.raw_value())),
+                    context: f.context.as_deref(),
                 };
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
                 out.push(b'\n');
@@ -132,7 +135,7 @@ impl Printer {
                 } else {
                     ("", "", "")
                 };
-                let _ = writeln!(
+                let _ = write!(
                     out,
                     "{p}{}{r}:{}:{} {} {c}{}{r} {} {}",
                     sanitize(path),
@@ -143,6 +146,10 @@ impl Printer {
                     sanitize(&value),
                     reasons.join(",")
                 );
+                if let Some(snippet) = &f.context {
+                    let _ = write!(out, " | {}", sanitize(snippet));
+                }
+                out.push(b'\n');
             }
         }
     }

@@ -124,7 +124,8 @@ pub fn run(config: &Config) -> i32 {
     let mut builder = ScannerBuilder::new();
     builder
         .min_confidence(config.min_confidence)
-        .kinds(config.kinds);
+        .kinds(config.kinds)
+        .context(config.context);
     if let Some(today) = config.today {
         builder.today(today);
     }

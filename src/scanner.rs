@@ -87,7 +87,12 @@ pub struct ScannerBuilder {
     today: Option<Date>,
     exceptions: Option<ExceptionDates>,
     kinds: KindSet,
+    context: usize,
 }
+
+/// The most bytes a context snippet may show on each side of a finding: well inside
+/// [`MARGIN`], so a snippet never depends on how the input was split into reads.
+pub const MAX_CONTEXT: usize = 200;
 
 impl Default for ScannerBuilder {
     fn default() -> Self {
@@ -96,6 +101,7 @@ impl Default for ScannerBuilder {
             today: None,
             exceptions: None,
             kinds: KindSet::defaults(),
+            context: 0,
         }
     }
 }
@@ -129,7 +135,24 @@ impl ScannerBuilder {
         self
     }
 
+    /// Adds to each finding a snippet of up to `bytes` bytes each side (at most
+    /// [`MAX_CONTEXT`]), on the finding's line, with every detected span of any kind masked.
+    /// Default: 0, no snippet.
+    pub fn context(&mut self, bytes: usize) -> &mut Self {
+        self.context = bytes.min(MAX_CONTEXT);
+        self
+    }
+
     pub fn build(&self) -> Scanner {
+        // Snippets mask what any kind detects at any confidence, so they get a scanner of their
+        // own that looks for everything.
+        let snippets = (self.context > 0).then(|| {
+            let mut all = self.clone();
+            all.kinds(KindSet::all())
+                .min_confidence(Confidence::Low)
+                .context(0);
+            Box::new(all.build())
+        });
         let matcher = |kind: Kind, words: &[Word]| {
             self.kinds
                 .contains(kind)
@@ -144,6 +167,8 @@ impl ScannerBuilder {
                 .clone()
                 .unwrap_or_else(ExceptionDates::shipped),
             kinds: self.kinds,
+            context: self.context,
+            snippets,
             cpr_context: ContextMatcher::new(CPR_WORDS),
             contexts: Contexts {
                 substitute: matcher(Kind::CprSubstitute, &substitute_words),
@@ -184,6 +209,8 @@ pub struct Scanner {
     today: Date,
     exceptions: ExceptionDates,
     kinds: KindSet,
+    context: usize,
+    snippets: Option<Box<Scanner>>,
     cpr_context: ContextMatcher,
     contexts: Contexts,
 }
@@ -282,15 +309,55 @@ impl Scanner {
         }
         for c in kept {
             if c.m.confidence >= self.min_confidence {
-                out.push(Finding::new(
-                    c.m.start as u64,
+                let (start, end) = (c.m.start, c.m.end);
+                let mut f = Finding::new(
+                    start as u64,
                     c.kind,
                     c.m.confidence,
                     c.m.reasons,
-                    &hay[c.m.start..c.m.end],
-                ));
+                    &hay[start..end],
+                );
+                if let Some(snippets) = &self.snippets {
+                    f.context = Some(snippets.snippet(hay, &f, self.context));
+                }
+                out.push(f);
             }
         }
+    }
+
+    /// The line around `finding` (offset relative to `hay`), `bytes` each side, with every span
+    /// this scanner detects masked and control characters escaped.
+    fn snippet(&self, hay: &[u8], finding: &Finding, bytes: usize) -> String {
+        let (start, end) = (finding.offset as usize, finding.end() as usize);
+        let line_start = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &hay[end..]).map_or(hay.len(), |i| end + i);
+        let lo = line_start.max(start.saturating_sub(bytes));
+        let hi = line_end.min(end + bytes);
+        // Start detecting early enough to see spans that begin before the snippet.
+        let mut spans = Vec::new();
+        self.scan(
+            hay,
+            line_start.max(lo.saturating_sub(MARGIN / 2))..hi,
+            &mut spans,
+        );
+        let mut out = String::new();
+        let mut pos = lo;
+        let own = std::iter::once(finding);
+        let mut all: Vec<&Finding> = spans.iter().chain(own).collect();
+        all.sort_by_key(|f| f.offset);
+        for f in all {
+            let (s, e) = (f.offset as usize, f.end() as usize);
+            if e <= pos || s >= hi {
+                continue;
+            }
+            push_escaped(&mut out, &hay[pos..s.max(pos)]);
+            out.push_str(&f.masked());
+            pos = e;
+        }
+        if pos < hi {
+            push_escaped(&mut out, &hay[pos..hi]);
+        }
+        out
     }
 
     /// Offers every digit run starting in `from..until` to the enabled digit-anchored kinds.
@@ -397,6 +464,18 @@ impl Scanner {
                     reasons,
                 },
             });
+        }
+    }
+}
+
+/// Appends `bytes` as text with control characters escaped (`\t`, `\u{1b}`) and invalid UTF-8
+/// replaced, so a snippet cannot drive a terminal or break a JSON consumer.
+fn push_escaped(out: &mut String, bytes: &[u8]) {
+    for c in String::from_utf8_lossy(bytes).chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
         }
     }
 }
@@ -568,6 +647,36 @@ mod tests {
         let mut out = Vec::new();
         scanner().scan(text.as_bytes(), 5..text.len(), &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn context_snippet_masks_every_detected_span_and_stays_on_the_line() {
+        let n = valid("010190", "123");
+        let other = dashed(&valid("241287", "456"));
+        let text = format!("prev line {n}\ncpr {n};\tnavn;{other}\nnext {n}");
+        let scanner = ScannerBuilder::new()
+            .today(Date::new(2026, 11, 23).unwrap())
+            .context(40)
+            .build();
+        let found = scanner.scan_all(text.as_bytes());
+        let snippet = found[1].context.as_deref().unwrap();
+        assert_eq!(snippet, "cpr 010190****;\\tnavn;241287-****");
+        assert!(!snippet.contains(&n[6..]), "{snippet}");
+        assert!(!snippet.contains("prev") && !snippet.contains("next"));
+    }
+
+    #[test]
+    fn context_snippet_masks_spans_cut_by_its_edge() {
+        let n = valid("010190", "123");
+        let text = format!("{n} xx cpr {n}");
+        let scanner = ScannerBuilder::new()
+            .today(Date::new(2026, 11, 23).unwrap())
+            .context(9)
+            .build();
+        let found = scanner.scan_all(text.as_bytes());
+        let snippet = found[1].context.as_deref().unwrap();
+        assert!(!snippet.contains(&n[6..]), "{snippet}");
+        assert!(snippet.ends_with("cpr 010190****"), "{snippet}");
     }
 
     #[test]

@@ -359,3 +359,23 @@ fn fingerprints_are_stable_across_files_and_runs_and_need_a_key() {
     let unkeyed = run_in(Some(dir.path()), &["a.txt"], b"");
     assert!(unkeyed.of_type("finding")[0].get("fingerprint").is_none());
 }
+
+#[test]
+fn context_snippets_mask_every_span_on_the_line() {
+    let input = b"navn Jens, cpr 010190-1238; mail jens@example.dk; 2412874563\nnext 311299-9875\n";
+    let r = run_in(None, &["--context", "60", "-"], input);
+    let findings = r.of_type("finding");
+    assert!(findings.len() >= 3, "{}", r.stdout);
+    for f in &findings {
+        let ctx = f["context"].as_str().expect("context field");
+        for raw in ["010190-1238", "1238;", "jens@", "2412874563", "9875"] {
+            assert!(!ctx.contains(raw), "{raw} leaked in {ctx}");
+        }
+    }
+    assert!(findings[0]["context"]
+        .as_str()
+        .unwrap()
+        .contains("cpr 010190-****"));
+    let plain = run_in(None, &["-"], input);
+    assert!(plain.of_type("finding")[0].get("context").is_none());
+}
