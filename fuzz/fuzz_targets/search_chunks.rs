@@ -1,0 +1,132 @@
+//! The search driver on typed input: data bytes, a list of read sizes and a chunk size. A reader
+//! that hands the data out in those read sizes (cycling; 0 stands for an `Interrupted` error,
+//! which the driver must retry) must give exactly the findings (offset, length, line, column,
+//! kind, confidence, reasons, raw value) that one search of the whole slice gives; so must a
+//! slice search with the fuzzed chunk size; and line and column must agree with the offset.
+#![no_main]
+
+use std::io::{self, Read};
+use std::sync::OnceLock;
+
+use arbitrary::Arbitrary;
+use cprscan::search::{Searcher, Sink};
+use cprscan::{Confidence, Date, Finding, Scanner, ScannerBuilder};
+use libfuzzer_sys::fuzz_target;
+
+/// Cost limits: inputs past these are skipped, so one run stays fast with one-byte reads.
+const MAX_DATA: usize = 64 * 1024;
+const MAX_READS: usize = 64;
+/// Reads and chunks up to a few times the driver's margin (256) cover every code path.
+const MAX_READ_SIZE: usize = 2048;
+const MAX_CHUNK: usize = 4096;
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    chunk: u16,
+    reads: Vec<u16>,
+    data: Vec<u8>,
+}
+
+fn scanner() -> &'static Scanner {
+    static SCANNER: OnceLock<Scanner> = OnceLock::new();
+    SCANNER.get_or_init(|| {
+        ScannerBuilder::new()
+            .min_confidence(Confidence::Low)
+            .today(Date::new(2026, 11, 23).expect("a real date"))
+            .build()
+    })
+}
+
+/// Hands out `data` in reads of the given sizes, cycling; a size of 0 fails once with
+/// `Interrupted` instead.
+struct Scripted<'a> {
+    data: &'a [u8],
+    sizes: &'a [usize],
+    next: usize,
+}
+
+impl Read for Scripted<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let size = self.sizes[self.next % self.sizes.len()];
+        self.next += 1;
+        if size == 0 {
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        let n = size.min(out.len()).min(self.data.len());
+        out[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+fn collect(run: impl FnOnce(&mut dyn Sink) -> u64) -> (u64, Vec<Finding>) {
+    let mut got = Vec::new();
+    let mut sink = |batch: &[Finding]| {
+        got.extend_from_slice(batch);
+        Ok(())
+    };
+    let n = run(&mut sink);
+    (n, got)
+}
+
+fuzz_target!(|input: Input| {
+    let Input { chunk, reads, data } = input;
+    if data.len() > MAX_DATA || reads.len() > MAX_READS {
+        return;
+    }
+    let chunk = 1 + usize::from(chunk) % MAX_CHUNK;
+    let mut sizes: Vec<usize> = reads
+        .iter()
+        .map(|&r| usize::from(r) % (MAX_READ_SIZE + 1))
+        .collect();
+    // At least one read that makes progress, so the reader always ends.
+    if sizes.iter().all(|&s| s == 0) {
+        sizes.push(1);
+    }
+    let scanner = scanner();
+
+    let (n, whole) = collect(|sink| {
+        Searcher::new(1 << 20)
+            .search_slice(scanner, &data, sink)
+            .expect("slice search")
+    });
+    assert_eq!(n, data.len() as u64);
+
+    let (n, streamed) = collect(|sink| {
+        let reader = Scripted {
+            data: &data,
+            sizes: &sizes,
+            next: 0,
+        };
+        Searcher::new(chunk)
+            .search_reader(scanner, reader, sink)
+            .expect("reader search")
+    });
+    assert_eq!(n, data.len() as u64);
+    assert_eq!(streamed, whole, "stream (chunk {chunk}) differs from slice");
+
+    let (_, sliced) = collect(|sink| {
+        Searcher::new(chunk)
+            .search_slice(scanner, &data, sink)
+            .expect("slice search")
+    });
+    assert_eq!(sliced, whole, "slice with chunk {chunk} differs");
+
+    // Line and column recomputed from the offset, in one pass over the input.
+    let (mut line, mut line_start, mut at) = (1u64, 0usize, 0usize);
+    for f in &whole {
+        let offset = f.offset as usize;
+        for (i, &b) in data[at..offset].iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = at + i + 1;
+            }
+        }
+        at = offset;
+        assert_eq!(
+            (f.line, f.column),
+            (line, (offset - line_start + 1) as u64),
+            "{f:?}"
+        );
+    }
+});
