@@ -27,7 +27,7 @@ fn findings_by_path(r: &util::Run) -> BTreeSet<(String, u64, u64, String)> {
 
 #[test]
 fn directory_tree_reports_every_file_including_hidden_ones() {
-    let r = run(&["testdata/share"]);
+    let r = run(&["--kinds", "cpr", "testdata/share"]);
     assert_eq!(r.status, 1, "{}", r.stderr);
     let got = findings_by_path(&r);
     let want: BTreeSet<_> = [
@@ -259,7 +259,15 @@ fn min_confidence_low_adds_low_findings() {
 
 #[test]
 fn exclude_globs_match_names_and_relative_paths() {
-    let r = run(&["--exclude", "*.csv", "--exclude", "logs/", "testdata/share"]);
+    let r = run(&[
+        "--kinds",
+        "cpr",
+        "--exclude",
+        "*.csv",
+        "--exclude",
+        "logs/",
+        "testdata/share",
+    ]);
     let paths: BTreeSet<String> = r
         .of_type("finding")
         .iter()
