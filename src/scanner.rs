@@ -24,6 +24,21 @@ use crate::kinds::{self, contextual, substitute, Match};
 /// not report a finding twice.
 pub const MARGIN: usize = 512;
 
+/// How far past a reported range anchors are looked for: the most bytes a match may start
+/// before its anchor. Digit runs: `(+45) ` or `DK ` before the digits. `@`: an e-mail local part
+/// (64 bytes). `:`: the first group of an IPv6 address.
+pub struct AnchorLag {
+    pub digits: usize,
+    pub at_sign: usize,
+    pub colon: usize,
+}
+
+pub const ANCHOR_LAG: AnchorLag = AnchorLag {
+    digits: 8,
+    at_sign: 66,
+    colon: 48,
+};
+
 /// A set of kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KindSet(u32);
@@ -260,19 +275,24 @@ impl Scanner {
         out
     }
 
-    /// Appends to `out`, in offset order, the findings of `hay` whose anchor (the digit run, `@`
-    /// or `:` they were found from) lies inside `report`. Bytes of `hay` outside `report` are
-    /// context only. Offsets are relative to `hay`; line and column are left at 0 for the driver
-    /// to fill in.
+    /// Appends to `out`, in offset order, the findings of `hay` that start inside `report`.
+    /// Bytes of `hay` outside `report` are context only. Offsets are relative to `hay`; line and
+    /// column are left at 0 for the driver to fill in.
+    ///
+    /// A match may start before its anchor (the digit run, `@` or `:` it is found from): `DK` or
+    /// `+45` before digits, an e-mail's local part before `@`. Anchors are therefore looked for a
+    /// little past `report` (up to [`ANCHOR_LAG`] bytes), and matches are kept by where they start,
+    /// so consecutive ranges report each match exactly once.
     pub fn scan(&self, hay: &[u8], report: Range<usize>, out: &mut Vec<Finding>) {
         let until = report.end.min(hay.len());
+        let from = report.start.min(until);
         let mut cands = Vec::new();
-        self.digit_pass(hay, report.start, until, &mut cands);
+        let lag = |n: usize| (until + n).min(hay.len());
+        self.digit_pass(hay, from, lag(ANCHOR_LAG.digits), &mut cands);
         if let Some(ctx) = &self.contexts.email {
             let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
-            for at in memchr::memchr_iter(b'@', &hay[report.start.min(until)..until]) {
-                let at = report.start + at;
-                if let Some(m) = kinds::email::at_at_sign(hay, at, &lookup) {
+            for at in memchr::memchr_iter(b'@', &hay[from..lag(ANCHOR_LAG.at_sign)]) {
+                if let Some(m) = kinds::email::at_at_sign(hay, from + at, &lookup) {
                     cands.push(Candidate {
                         kind: Kind::Email,
                         m,
@@ -282,18 +302,24 @@ impl Scanner {
         }
         if let Some(ctx) = &self.contexts.ip {
             let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
-            for at in memchr::memchr_iter(b':', &hay[report.start.min(until)..until]) {
-                let at = report.start + at;
-                if let Some(m) = kinds::ip::ipv6_at(hay, at, &lookup) {
+            for at in memchr::memchr_iter(b':', &hay[from..lag(ANCHOR_LAG.colon)]) {
+                if let Some(m) = kinds::ip::ipv6_at(hay, from + at, &lookup) {
                     cands.push(Candidate { kind: Kind::Ip, m });
                 }
             }
         }
-        self.resolve(hay, cands, out);
+        self.resolve(hay, cands, from..until, out);
     }
 
-    /// Keeps one candidate per overlapping cluster and emits those at or above the threshold.
-    fn resolve(&self, hay: &[u8], mut cands: Vec<Candidate>, out: &mut Vec<Finding>) {
+    /// Keeps one candidate per overlapping cluster and emits those that start in `report` and
+    /// are at or above the threshold.
+    fn resolve(
+        &self,
+        hay: &[u8],
+        mut cands: Vec<Candidate>,
+        report: Range<usize>,
+        out: &mut Vec<Finding>,
+    ) {
         cands.sort_by_key(|c| (c.m.start, c.kind));
         let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
         for c in cands {
@@ -308,7 +334,7 @@ impl Scanner {
             }
         }
         for c in kept {
-            if c.m.confidence >= self.min_confidence {
+            if c.m.confidence >= self.min_confidence && report.contains(&c.m.start) {
                 let (start, end) = (c.m.start, c.m.end);
                 let mut f = Finding::new(
                     start as u64,

@@ -88,13 +88,17 @@ impl Lines {
     /// every finding and the stretch from `self.counted` to them. Then counts on to `upto`.
     fn locate(&mut self, hay: &[u8], base: u64, findings: &mut [Finding], upto: u64) {
         for f in findings.iter_mut() {
+            // Findings come in offset order and never before what was counted; saturate anyway
+            // so a broken promise gives a wrong column, never a panic.
             let from = (self.counted - base) as usize;
-            self.advance(&hay[from..(f.offset - base) as usize]);
+            let to = (f.offset.saturating_sub(base) as usize).clamp(from, hay.len());
+            self.advance(&hay[from..to]);
             f.line = self.line;
-            f.column = f.offset - self.line_start + 1;
+            f.column = f.offset.saturating_sub(self.line_start) + 1;
         }
         let from = (self.counted - base) as usize;
-        self.advance(&hay[from..(upto - base) as usize]);
+        let to = ((upto - base) as usize).clamp(from, hay.len());
+        self.advance(&hay[from..to]);
     }
 }
 
@@ -306,6 +310,34 @@ mod tests {
                     collect_reader(&data, max_read, chunk),
                     whole,
                     "max_read {max_read} chunk {chunk}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn regression_matches_starting_before_their_anchor_are_reported_once_across_splits() {
+        // One long line, so ranges end mid-line: IBANs start two bytes before their digit
+        // anchor, e-mails up to 64 bytes before their '@', phones at the '+' before '45'.
+        let mut line = String::new();
+        for i in 0..60 {
+            line.push_str(&"x ".repeat(i % 7));
+            line.push_str("DK5000400440116243 ; jens.hansen@example.dk ; +45 12 34 56 78 ; ");
+        }
+        let data = line.as_bytes();
+        let whole = collect_slice(data, 1 << 20);
+        assert!(
+            whole.len() >= 120,
+            "60 IBANs and 60 e-mails at least: {}",
+            whole.len()
+        );
+        for chunk in [1, 37, 300, 1000] {
+            assert_eq!(collect_slice(data, chunk), whole, "slice chunk {chunk}");
+            for max_read in [1, 5, 64] {
+                assert_eq!(
+                    collect_reader(data, max_read, chunk),
+                    whole,
+                    "chunk {chunk} read {max_read}"
                 );
             }
         }
