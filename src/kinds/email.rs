@@ -1,18 +1,700 @@
-//! Validator for the `email` kind: being written (issue "Every kind of personal data").
+//! Validator for the `email` kind: e-mail addresses, anchored on their `@`.
+//!
+//! A practical grammar, not RFC 5322: what people's addresses look like in documents and logs.
+//!
+//! - Local part, scanned left from the `@`: ASCII letters, digits and `. _ - + '` (the
+//!   apostrophe for names like `o'brien`), 1 to 64 bytes, no `..`, not ending with `.`.
+//!   Leading `. ' - +` are taken as punctuation before the address and left out
+//!   (`'jens@example.dk'`, `...jens@example.dk`). The other RFC 5322 `atext` symbols
+//!   (`! # $ % & * / = ? ^ ` { | } ~`) end the local part instead of belonging to it: in logs,
+//!   URLs, CSV and code they are delimiters (`user=jens@…`, `?to=jens@…`, `a|jens@…`,
+//!   `/jens@…`), and addresses using them are machine-made (SRS and BATV bounce addresses).
+//!   A local part run longer than 64 bytes is rejected, not cut.
+//! - Left neighbour: any byte outside the local part set, except `@` (`a@b@c.dk` is no address)
+//!   and `%`, `$` (format strings and shell variables: `%s@example.dk`, `$USER@example.dk`);
+//!   templates such as `{user}@example.dk` have an empty local part and are rejected anyway.
+//!   A non-ASCII byte is a boundary: no IDN local parts, so `søren@example.dk` yields
+//!   `ren@example.dk` (the domain is right and a person's address is there: better reported
+//!   with a short span than missed).
+//! - Domain: labels of ASCII letters, digits and `-` (1 to 63 bytes, no leading or trailing
+//!   `-`) separated by single dots; at least two labels. A dot not followed by a label byte
+//!   ends the domain (`mail jens@example.dk.` gives `jens@example.dk`).
+//! - Top-level domain: 2 to 24 ASCII letters, or punycode `xn--…`; not a file extension that
+//!   is no TLD ([`FILE_EXTENSIONS`], so `logo@2x.png` is no address); digits never (so
+//!   `pkg@1.2.3` is no address).
+//! - Right neighbour: not `@`, not `_` (a host name that goes on, `host.my_server`), not a
+//!   non-ASCII letter (`jens@firma.blåbær.dk` would otherwise report the domain `firma.bl`).
+//!   Non-ASCII punctuation (`»`, no-break space, curly quotes) and CJK text are boundaries.
+//! - The whole address is at most 254 bytes.
+//!
+//! Confidence: high with reason `email`; low, with reason `role-account` too, when the local
+//! part (before any `+tag`) names a system or role mailbox rather than a person ([`ROLE_ACCOUNTS`]:
+//! `git@github.com`, `noreply@…`, `postmaster@…`). No context words are used: the shape is
+//! evidence enough, so the context lookup is never called.
+//!
+//! Cost: a look at the bytes on each side of the `@` rejects most `@`s (`@media`, `@param`,
+//! `x @ y`); nothing allocates before a match is certain.
 
 use crate::context::Word;
+use crate::finding::{Confidence, Reason};
 
 use super::{Context, Match};
 
-/// Context words of this kind.
+/// Context words of this kind: none (see the module documentation).
 pub const WORDS: &[Word] = &[];
 
-/// Not yet implemented: recognises nothing.
-pub fn at_at_sign(_hay: &[u8], _at: usize, _ctx: Context) -> Option<Match> {
-    None
+/// The most bytes of a local part (RFC 5321 §4.5.3.1.1).
+const MAX_LOCAL: usize = 64;
+/// The most bytes of a domain label.
+const MAX_LABEL: usize = 63;
+/// The most bytes of a whole address (RFC 5321 path limit minus the angle brackets).
+const MAX_TOTAL: usize = 254;
+/// The longest all-letter top-level domain accepted.
+const MAX_TLD: usize = 24;
+
+/// File extensions that are not top-level domains: a name ending in one of these is a file
+/// (`icon@2x.png`, `chunk@3.min.js`). Real TLDs that are also extensions (`zip`, `py`, `sh`,
+/// `md`, `rs`, `pl`, `mov`) are deliberately absent.
+pub const FILE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "tif", "tiff", "avif", "heic", "ico", "js",
+    "mjs", "cjs", "jsx", "ts", "tsx", "css", "scss", "sass", "map", "json", "yaml", "yml", "xml",
+    "html", "htm", "txt", "csv", "pdf", "log", "woff", "woff2", "ttf", "otf", "eot", "wav", "ogg",
+    "bak", "tmp", "exe", "dll", "docx", "xlsx", "pptx",
+];
+
+/// Local parts (compared case-insensitively, before any `+tag`) of system and role mailboxes:
+/// machine senders and protocol roles, not people.
+pub const ROLE_ACCOUNTS: &[&str] = &[
+    "git",
+    "noreply",
+    "no-reply",
+    "no_reply",
+    "donotreply",
+    "do-not-reply",
+    "do_not_reply",
+    "postmaster",
+    "hostmaster",
+    "webmaster",
+    "abuse",
+    "root",
+    "daemon",
+    "mailer-daemon",
+    "nobody",
+    "www-data",
+    "bounce",
+    "bounces",
+];
+
+#[inline]
+fn is_local_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+' | b'\'')
 }
 
-/// Masks a value of this kind.
+#[inline]
+fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// Whether the non-ASCII byte at `hay[at]` starts a letter that would continue a host name:
+/// a UTF-8 two-byte sequence led by `C3`..`DF` (Latin-1 letters, Latin Extended, Greek,
+/// Cyrillic, …), or in Latin-1 text a byte `C0`..`FF` that is not followed by a UTF-8
+/// continuation byte. `C2` (no-break space, `«`, `»`), the three- and four-byte sequences
+/// (punctuation, CJK, emoji) and Latin-1 symbols `80`..`BF` are not.
+fn starts_non_ascii_letter(hay: &[u8], at: usize) -> bool {
+    let b = hay[at];
+    let next_is_continuation = hay.get(at + 1).is_some_and(|&n| (0x80..0xC0).contains(&n));
+    match b {
+        0xC3..=0xDF => true,
+        0xC0..=0xFF => !next_is_continuation && b != 0xD7 && b != 0xF7,
+        _ => false,
+    }
+}
+
+/// Whether the last label is shaped like a top-level domain and is not a file extension.
+fn tld_ok(tld: &[u8]) -> bool {
+    if tld.len() > 4 && tld[..4].eq_ignore_ascii_case(b"xn--") {
+        return true;
+    }
+    if !(2..=MAX_TLD).contains(&tld.len()) || !tld.iter().all(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    !FILE_EXTENSIONS
+        .iter()
+        .any(|ext| ext.as_bytes().eq_ignore_ascii_case(tld))
+}
+
+/// Whether a local part names a system or role mailbox.
+fn is_role_account(local: &[u8]) -> bool {
+    let base = local.split(|&b| b == b'+').next().unwrap_or(local);
+    ROLE_ACCOUNTS
+        .iter()
+        .any(|role| role.as_bytes().eq_ignore_ascii_case(base))
+}
+
+/// Recognises the address around the `@` at `hay[at]`.
+pub fn at_at_sign(hay: &[u8], at: usize, _ctx: Context) -> Option<Match> {
+    debug_assert_eq!(hay.get(at), Some(&b'@'));
+    // Cheap rejections first: a local part must end right before the `@` (not with a dot) and a
+    // label must start right after it.
+    let before = *hay.get(at.checked_sub(1)?)?;
+    if before == b'.' || !is_local_byte(before) || !hay.get(at + 1)?.is_ascii_alphanumeric() {
+        return None;
+    }
+
+    // Local part.
+    let mut run = at - 1;
+    while run > 0 && at - run <= MAX_LOCAL && is_local_byte(hay[run - 1]) {
+        run -= 1;
+    }
+    if at - run > MAX_LOCAL {
+        return None;
+    }
+    if run > 0 && matches!(hay[run - 1], b'@' | b'%' | b'$') {
+        return None;
+    }
+    let mut start = run;
+    while start < at && matches!(hay[start], b'.' | b'\'' | b'-' | b'+') {
+        start += 1;
+    }
+    let local = &hay[start..at];
+    if local.is_empty() || local.windows(2).any(|w| w == b"..") {
+        return None;
+    }
+
+    // Domain.
+    let limit = start + MAX_TOTAL;
+    let mut p = at + 1;
+    let mut labels = 0usize;
+    let mut last = p..p;
+    loop {
+        let label_start = p;
+        while p < hay.len() && is_label_byte(hay[p]) {
+            p += 1;
+            if p - label_start > MAX_LABEL || p > limit {
+                return None;
+            }
+        }
+        if p == label_start || hay[label_start] == b'-' || hay[p - 1] == b'-' {
+            return None;
+        }
+        labels += 1;
+        last = label_start..p;
+        if hay.get(p) == Some(&b'.') && hay.get(p + 1).is_some_and(|&b| is_label_byte(b)) {
+            p += 1;
+        } else {
+            break;
+        }
+    }
+    let end = p;
+    if labels < 2 || !tld_ok(&hay[last]) {
+        return None;
+    }
+    if let Some(&after) = hay.get(end) {
+        if after == b'@' || after == b'_' || (after >= 0x80 && starts_non_ascii_letter(hay, end)) {
+            return None;
+        }
+    }
+
+    let mut reasons = Vec::with_capacity(2);
+    reasons.push(Reason::Rule("email"));
+    let confidence = if is_role_account(local) {
+        reasons.push(Reason::Rule("role-account"));
+        Confidence::Low
+    } else {
+        Confidence::High
+    };
+    Some(Match {
+        start,
+        end,
+        confidence,
+        reasons,
+    })
+}
+
+/// Masks an address: the first character of the local part, then always three `*` (so the
+/// local part's length does not show), then the whole domain: `j***@example.dk`.
 pub fn mask(value: &[u8]) -> String {
-    super::mask_alnum(value, 0, 0)
+    match memchr::memrchr(b'@', value) {
+        Some(at) if at > 0 && value[0].is_ascii() => {
+            let mut out = String::with_capacity(value.len() - at + 4);
+            out.push(char::from(value[0]));
+            out.push_str("***@");
+            out.push_str(&String::from_utf8_lossy(&value[at + 1..]));
+            out
+        }
+        _ => super::mask_alnum(value, 0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::{ContextMatcher, Nearby};
+
+    /// Runs the validator at every `@` of `text`, as the scanner does; returns each matched
+    /// text with its confidence.
+    fn scan(text: &str) -> Vec<(String, Confidence)> {
+        let hay = text.as_bytes();
+        let matcher = ContextMatcher::new(WORDS);
+        let ctx = |s, e| matcher.nearby(hay, s, e);
+        memchr::memchr_iter(b'@', hay)
+            .filter_map(|at| at_at_sign(hay, at, &ctx))
+            .map(|m| (text[m.start..m.end].to_string(), m.confidence))
+            .collect()
+    }
+
+    /// The single address found in `text`, if exactly one.
+    fn one(text: &str) -> Option<String> {
+        let found = scan(text);
+        assert!(found.len() <= 1, "{text}: {found:?}");
+        found.into_iter().next().map(|(s, _)| s)
+    }
+
+    fn confidence(text: &str) -> Option<Confidence> {
+        scan(text).into_iter().next().map(|(_, c)| c)
+    }
+
+    fn reasons(text: &str) -> Vec<Reason> {
+        let hay = text.as_bytes();
+        let at = memchr::memchr(b'@', hay).unwrap();
+        at_at_sign(hay, at, &|_, _| Nearby::default())
+            .unwrap()
+            .reasons
+    }
+
+    // True positives.
+
+    #[test]
+    fn plain_address_is_high_with_email_reason() {
+        assert_eq!(
+            scan("mail jens@example.dk"),
+            vec![("jens@example.dk".to_string(), Confidence::High)]
+        );
+        assert_eq!(reasons("jens@example.dk"), vec![Reason::Rule("email")]);
+    }
+
+    #[test]
+    fn dots_plus_tags_hyphens_underscores_and_apostrophes_are_in_the_local_part() {
+        for addr in [
+            "jens.hansen@example.dk",
+            "jens+nyhedsbrev@example.dk",
+            "anne-marie_k@example.dk",
+            "o'brien@example.ie",
+            "a@b.co",
+            "J.Hansen@Example.DK",
+        ] {
+            assert_eq!(one(&format!("<{addr}>")).as_deref(), Some(addr));
+        }
+    }
+
+    #[test]
+    fn subdomains_and_hyphenated_labels_are_in_the_domain() {
+        assert_eq!(
+            one("jens@mail.post-kontor.example.dk").as_deref(),
+            Some("jens@mail.post-kontor.example.dk")
+        );
+        assert_eq!(
+            one("jens@123.example.dk").as_deref(),
+            Some("jens@123.example.dk")
+        );
+    }
+
+    #[test]
+    fn punycode_tld_is_accepted() {
+        assert_eq!(
+            one("jens@example.xn--p1ai").as_deref(),
+            Some("jens@example.xn--p1ai")
+        );
+    }
+
+    #[test]
+    fn long_letter_tld_is_accepted_up_to_24() {
+        let tld = "a".repeat(24);
+        let addr = format!("jens@example.{tld}");
+        assert_eq!(one(&addr), Some(addr.clone()));
+        assert_eq!(one(&format!("jens@example.{tld}a")), None);
+    }
+
+    #[test]
+    fn sentence_final_dot_is_not_part_of_the_domain() {
+        assert_eq!(
+            one("mail jens@example.dk.").as_deref(),
+            Some("jens@example.dk")
+        );
+        assert_eq!(
+            one("skriv til jens@example.dk... tak").as_deref(),
+            Some("jens@example.dk")
+        );
+    }
+
+    #[test]
+    fn punctuation_around_the_address_is_a_boundary() {
+        for text in [
+            "(jens@example.dk)",
+            "\"jens@example.dk\"",
+            "'jens@example.dk'",
+            "mailto:jens@example.dk",
+            "jens@example.dk, anne@example.dk",
+            "<a href=\"mailto:jens@example.dk\">",
+            "*jens@example.dk*",
+            "jens@example.dk;",
+            "[jens@example.dk]",
+        ] {
+            assert_eq!(scan(text)[0].0, "jens@example.dk", "{text}");
+        }
+    }
+
+    #[test]
+    fn delimiter_symbols_end_the_local_part() {
+        for text in [
+            "user=jens@example.dk",
+            "/signup?to=jens@example.dk&x=1",
+            "2024|jens@example.dk|ok",
+            "https://example.dk/jens@example.dk",
+            "#jens@example.dk",
+            "~jens@example.dk",
+        ] {
+            assert_eq!(one(text).as_deref(), Some("jens@example.dk"), "{text}");
+        }
+    }
+
+    #[test]
+    fn leading_dots_quotes_hyphens_and_plus_are_punctuation() {
+        assert_eq!(
+            one("...jens@example.dk").as_deref(),
+            Some("jens@example.dk")
+        );
+        assert_eq!(one("-jens@example.dk").as_deref(), Some("jens@example.dk"));
+        assert_eq!(one("+jens@example.dk").as_deref(), Some("jens@example.dk"));
+    }
+
+    #[test]
+    fn non_ascii_punctuation_is_a_boundary_on_both_sides() {
+        assert_eq!(one("»jens@example.dk«").as_deref(), Some("jens@example.dk"));
+        assert_eq!(one("“jens@example.dk”").as_deref(), Some("jens@example.dk"));
+        assert_eq!(
+            one("mail\u{a0}jens@example.dk\u{a0}nu").as_deref(),
+            Some("jens@example.dk")
+        );
+        assert_eq!(
+            one("邮箱jens@example.com。").as_deref(),
+            Some("jens@example.com")
+        );
+        let mut latin1 = b"\xabjens@example.dk\xbb".to_vec();
+        latin1.push(b' ');
+        let hay = &latin1[..];
+        let m = at_at_sign(hay, 5, &|_, _| Nearby::default()).unwrap();
+        assert_eq!(&hay[m.start..m.end], b"jens@example.dk");
+    }
+
+    #[test]
+    fn non_ascii_letter_before_is_a_boundary_the_ascii_tail_is_reported() {
+        assert_eq!(one("søren@example.dk").as_deref(), Some("ren@example.dk"));
+    }
+
+    #[test]
+    fn local_part_of_exactly_64_bytes_is_accepted() {
+        let local = "a".repeat(64);
+        let addr = format!("{local}@example.dk");
+        assert_eq!(one(&format!(" {addr} ")), Some(addr.clone()));
+    }
+
+    #[test]
+    fn address_of_254_bytes_is_accepted() {
+        let local = "a".repeat(64);
+        let labels = ["b".repeat(63), "c".repeat(63), "d".repeat(58)].join(".");
+        let addr = format!("{local}@{labels}.dk");
+        assert_eq!(addr.len(), 254);
+        assert_eq!(one(&addr), Some(addr.clone()));
+    }
+
+    #[test]
+    fn scanner_cadence_finds_every_address_of_a_list() {
+        let found = scan("to: jens@example.dk; cc: anne.k@example.dk, bo@firma.example.com");
+        let texts: Vec<_> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "jens@example.dk",
+                "anne.k@example.dk",
+                "bo@firma.example.com"
+            ]
+        );
+    }
+
+    // Role accounts.
+
+    #[test]
+    fn git_remote_is_an_address_shape_but_a_role_account_low() {
+        let text = "git@github.com:example/repo.git";
+        assert_eq!(
+            scan(text),
+            vec![("git@github.com".to_string(), Confidence::Low)]
+        );
+        assert_eq!(
+            reasons(text),
+            vec![Reason::Rule("email"), Reason::Rule("role-account")]
+        );
+    }
+
+    #[test]
+    fn system_mailboxes_are_low_case_insensitive_and_with_tags() {
+        for text in [
+            "noreply@example.dk",
+            "No-Reply@example.dk",
+            "postmaster@example.dk",
+            "MAILER-DAEMON@example.dk",
+            "root@server.example.dk",
+            "noreply+bounce@example.dk",
+        ] {
+            assert_eq!(confidence(text), Some(Confidence::Low), "{text}");
+        }
+    }
+
+    #[test]
+    fn role_word_inside_a_personal_local_part_is_high() {
+        assert_eq!(confidence("gitte@example.dk"), Some(Confidence::High));
+        assert_eq!(confidence("roothansen@example.dk"), Some(Confidence::High));
+        assert_eq!(
+            confidence("12345+jens@users.noreply.github.com"),
+            Some(Confidence::High)
+        );
+    }
+
+    // False positives.
+
+    #[test]
+    fn image_at_2x_file_names_are_not_addresses() {
+        for text in [
+            "logo@2x.png",
+            "icon@3x.PNG",
+            "hero@2x.webp",
+            "sprite@2x.svg",
+            "bundle@1x.min.js",
+            "app@2x.css",
+            "font@v2.woff",
+            "data@v1.json",
+        ] {
+            assert_eq!(scan(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn real_tld_that_is_also_an_extension_is_kept() {
+        assert_eq!(one("jens@example.zip").as_deref(), Some("jens@example.zip"));
+    }
+
+    #[test]
+    fn versions_are_not_addresses() {
+        for text in [
+            "pkg@1.2.3",
+            "lodash@4.17.21",
+            "react@18.2.0-rc.1",
+            "@types/node@20.1.0",
+            "npm i left-pad@^1.3.0",
+        ] {
+            assert_eq!(scan(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn tld_must_be_letters_of_two_or_more() {
+        assert_eq!(one("jens@example.d"), None);
+        assert_eq!(one("jens@example.d2"), None);
+        assert_eq!(one("jens@example.123"), None);
+        assert_eq!(one("x@W.T"), None);
+    }
+
+    #[test]
+    fn single_label_domain_is_not_an_address() {
+        assert_eq!(one("jens@localhost"), None);
+        assert_eq!(one("image@sha256:abcdef"), None);
+        assert_eq!(one("user@host."), None);
+    }
+
+    #[test]
+    fn no_local_part_is_not_an_address() {
+        for text in [
+            "@media screen",
+            "@example.dk",
+            " @example.dk",
+            "(@example.dk)",
+        ] {
+            assert_eq!(scan(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn no_domain_is_not_an_address() {
+        for text in [
+            "jens@",
+            "jens@ example.dk",
+            "jens@.example.dk",
+            "jens@-x.dk",
+            "jens@[192.0.2.1]",
+        ] {
+            assert_eq!(scan(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn templates_and_format_strings_are_not_addresses() {
+        for text in [
+            "{user}@example.dk",
+            "${USER}@example.dk",
+            "{{ user }}@example.dk",
+            "%s@example.dk",
+            "$USER@example.dk",
+            "<%= user %>@example.dk",
+        ] {
+            assert_eq!(scan(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn double_or_trailing_dot_in_local_part_is_rejected() {
+        assert_eq!(one("jens..hansen@example.dk"), None);
+        assert_eq!(one("jens.@example.dk"), None);
+    }
+
+    #[test]
+    fn double_dot_in_domain_ends_it_before_a_second_label() {
+        assert_eq!(one("jens@example..dk"), None);
+    }
+
+    #[test]
+    fn label_with_leading_or_trailing_hyphen_is_rejected() {
+        assert_eq!(one("jens@example-.dk"), None);
+        assert_eq!(one("jens@example.-dk"), None);
+        assert_eq!(one("jens@example.dk-"), None);
+    }
+
+    #[test]
+    fn label_longer_than_63_is_rejected() {
+        assert_eq!(one(&format!("jens@{}.dk", "a".repeat(64))), None);
+        let ok = format!("jens@{}.dk", "a".repeat(63));
+        assert_eq!(one(&ok), Some(ok.clone()));
+    }
+
+    #[test]
+    fn local_part_longer_than_64_is_rejected_not_cut() {
+        assert_eq!(one(&format!("{}@example.dk", "a".repeat(65))), None);
+    }
+
+    #[test]
+    fn address_longer_than_254_is_rejected_not_cut() {
+        let local = "a".repeat(64);
+        let labels = ["b".repeat(63), "c".repeat(63), "d".repeat(59)].join(".");
+        assert_eq!(one(&format!("{local}@{labels}.dk")), None);
+    }
+
+    #[test]
+    fn at_sign_inside_an_address_shape_rejects_both_halves() {
+        assert_eq!(scan("a@b@example.dk"), vec![]);
+        assert_eq!(scan("jens@example.dk@realm"), vec![]);
+    }
+
+    #[test]
+    fn underscore_after_the_domain_continues_a_host_name() {
+        assert_eq!(one("jens@mail.my_server.dk"), None);
+    }
+
+    #[test]
+    fn non_ascii_letter_after_the_domain_rejects_it() {
+        assert_eq!(one("jens@firma.blåbær.dk"), None);
+        assert_eq!(one("jens@example.dkø"), None);
+        let latin1 = b"jens@firma.bl\xe5b\xe6r.dk";
+        assert_eq!(at_at_sign(latin1, 4, &|_, _| Nearby::default()), None);
+    }
+
+    #[test]
+    fn context_is_never_looked_up() {
+        let panicking = |_: usize, _: usize| -> Nearby { panic!("context looked up") };
+        let hay = b"tlf jens@example.dk";
+        assert!(at_at_sign(hay, 8, &panicking).is_some());
+    }
+
+    #[test]
+    fn at_sign_at_either_end_of_the_input_is_safe() {
+        assert_eq!(scan("@"), vec![]);
+        assert_eq!(scan("jens@"), vec![]);
+        assert_eq!(scan("@dk"), vec![]);
+    }
+
+    // Masking.
+
+    #[test]
+    fn mask_keeps_first_character_and_domain_with_three_stars() {
+        assert_eq!(mask(b"jens@example.dk"), "j***@example.dk");
+        assert_eq!(
+            mask(b"jens.hansen+x@mail.example.dk"),
+            "j***@mail.example.dk"
+        );
+    }
+
+    #[test]
+    fn mask_hides_the_local_part_length() {
+        assert_eq!(mask(b"a@example.dk"), "a***@example.dk");
+        assert_eq!(
+            mask(format!("{}@example.dk", "b".repeat(40)).as_bytes()),
+            "b***@example.dk"
+        );
+    }
+
+    /// Random inputs over the bytes that matter here never panic, and every match holds its
+    /// `@`, is ASCII, at most 254 bytes and inside the input.
+    #[test]
+    fn random_inputs_keep_the_invariants() {
+        const TOKENS: &[&str] = &[
+            "jens",
+            "a",
+            ".",
+            ".",
+            "@",
+            "@",
+            "example",
+            "dk",
+            "-",
+            "_",
+            "+",
+            "'",
+            "%",
+            "=",
+            " ",
+            "ø",
+            "1",
+            "png",
+            "xn--p1ai",
+            "\u{a0}",
+            "git",
+            "jens@example.dk",
+            "a.b@c.example.dk",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let hay: Vec<u8> = (0..len)
+                .flat_map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize].bytes())
+                .collect();
+            for at in memchr::memchr_iter(b'@', &hay) {
+                if let Some(m) = at_at_sign(&hay, at, &|_, _| Nearby::default()) {
+                    found += 1;
+                    assert!(m.start < at && at < m.end && m.end <= hay.len());
+                    assert!(m.end - m.start <= MAX_TOTAL);
+                    let value = &hay[m.start..m.end];
+                    assert!(value.is_ascii(), "{hay:?}");
+                    assert_eq!(value.iter().filter(|&&b| b == b'@').count(), 1);
+                    assert!(mask(value).ends_with(std::str::from_utf8(&hay[at..m.end]).unwrap()));
+                }
+            }
+        }
+        assert!(found > 200, "{found}");
+    }
 }
