@@ -281,8 +281,7 @@ pub fn mask(value: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::{ContextMatcher, Nearby};
-    use crate::digits::find_class;
+    use crate::context::Nearby;
 
     /// Completes `prefix` (digits) to `len` digits: fills with a fixed pattern, then appends the
     /// one Luhn check digit.
@@ -322,25 +321,8 @@ mod tests {
         out.join(sep)
     }
 
-    /// Runs the validator on every digit run of `text`, as the scanner does; returns the
-    /// matched text and the match of the first hit.
     fn scan(text: &str) -> Option<(String, Match)> {
-        let hay = text.as_bytes();
-        let matcher = ContextMatcher::new(WORDS);
-        let ctx = |s, e| matcher.nearby(hay, s, e);
-        let mut pos = 0;
-        while pos < hay.len() {
-            let start = find_class(hay, pos, true);
-            if start >= hay.len() {
-                break;
-            }
-            let end = find_class(hay, start + 1, false);
-            if let Some(m) = at_digit_run(hay, start, end, &ctx) {
-                return Some((text[m.start..m.end].to_string(), m));
-            }
-            pos = end;
-        }
-        None
+        super::super::first_digit_match(text, WORDS, at_digit_run)
     }
 
     fn confidence(text: &str) -> Option<Confidence> {

@@ -108,28 +108,13 @@ fn with_context(start: usize, end: usize, shape: Reason, ctx: Context) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::ContextMatcher;
-    use crate::digits::find_class;
 
-    type Finder = fn(&[u8], usize, usize, Context) -> Option<Match>;
-
-    fn find(words: &[Word], f: Finder, text: &str) -> Option<(usize, usize, Confidence)> {
-        let m = ContextMatcher::new(words);
-        let hay = text.as_bytes();
-        let ctx = |s: usize, e: usize| m.nearby(hay, s, e);
-        let mut at = 0;
-        while at < hay.len() {
-            let start = find_class(hay, at, true);
-            if start >= hay.len() {
-                break;
-            }
-            let end = find_class(hay, start, false);
-            if let Some(m) = f(hay, start, end, &ctx) {
-                return Some((m.start, m.end, m.confidence));
-            }
-            at = end;
-        }
-        None
+    fn find(
+        words: &[Word],
+        f: super::super::DigitFn,
+        text: &str,
+    ) -> Option<(usize, usize, Confidence)> {
+        super::super::first_digit_match(text, words, f).map(|(_, m)| (m.start, m.end, m.confidence))
     }
 
     #[test]

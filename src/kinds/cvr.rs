@@ -122,8 +122,7 @@ pub fn mask(value: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::{ContextMatcher, Nearby};
-    use crate::digits::find_class;
+    use crate::context::Nearby;
 
     /// Completes seven digits (first not 0) with the check digit, if one exists (a weighted
     /// remainder needing 10 has none).
@@ -153,22 +152,7 @@ mod tests {
     }
 
     fn scan(text: &str) -> Option<(String, Match)> {
-        let hay = text.as_bytes();
-        let matcher = ContextMatcher::new(WORDS);
-        let ctx = |s, e| matcher.nearby(hay, s, e);
-        let mut pos = 0;
-        while pos < hay.len() {
-            let start = find_class(hay, pos, true);
-            if start >= hay.len() {
-                break;
-            }
-            let end = find_class(hay, start + 1, false);
-            if let Some(m) = at_digit_run(hay, start, end, &ctx) {
-                return Some((text[m.start..m.end].to_string(), m));
-            }
-            pos = end;
-        }
-        None
+        super::super::first_digit_match(text, WORDS, at_digit_run)
     }
 
     fn confidence(text: &str) -> Option<Confidence> {

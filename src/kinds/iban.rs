@@ -226,8 +226,7 @@ pub fn mask(value: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::{ContextMatcher, Nearby};
-    use crate::digits::find_class;
+    use crate::context::Nearby;
 
     /// The ISO 7064 MOD 97-10 check digits of `country` + `bban`, computed the long way
     /// (independently of [`fold`]): rearrange, expand letters, take the remainder digit by digit.
@@ -262,25 +261,8 @@ mod tests {
             .join(" ")
     }
 
-    /// Runs the validator the way the scanner does: on every digit run of `text`; returns the
-    /// first match as (matched text, match).
     fn scan(text: &str) -> Option<(String, Match)> {
-        let hay = text.as_bytes();
-        let matcher = ContextMatcher::new(WORDS);
-        let ctx = |s, e| matcher.nearby(hay, s, e);
-        let mut pos = 0;
-        while pos < hay.len() {
-            let start = find_class(hay, pos, true);
-            if start >= hay.len() {
-                break;
-            }
-            let end = find_class(hay, start + 1, false);
-            if let Some(m) = at_digit_run(hay, start, end, &ctx) {
-                return Some((text[m.start..m.end].to_string(), m));
-            }
-            pos = end;
-        }
-        None
+        super::super::first_digit_match(text, WORDS, at_digit_run)
     }
 
     fn found(text: &str) -> Option<String> {

@@ -67,6 +67,36 @@ pub fn mask_alnum(value: &[u8], keep_head: usize, keep_tail: usize) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The signature of a digit-anchored validator.
+pub type DigitFn = fn(&[u8], usize, usize, Context) -> Option<Match>;
+
+/// Runs a digit-anchored validator over every digit run of `text`, the way the scanner offers
+/// runs, with a context built from `words`; returns the first match and its text. For tests.
+#[cfg(test)]
+pub(crate) fn first_digit_match(
+    text: &str,
+    words: &[crate::context::Word],
+    find: DigitFn,
+) -> Option<(String, Match)> {
+    use crate::digits::find_class;
+    let hay = text.as_bytes();
+    let matcher = crate::context::ContextMatcher::new(words);
+    let ctx = |s, e| matcher.nearby(hay, s, e);
+    let mut pos = 0;
+    while pos < hay.len() {
+        let start = find_class(hay, pos, true);
+        if start >= hay.len() {
+            break;
+        }
+        let end = find_class(hay, start + 1, false);
+        if let Some(m) = find(hay, start, end, &ctx) {
+            return Some((text[m.start..m.end].to_string(), m));
+        }
+        pos = end;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
