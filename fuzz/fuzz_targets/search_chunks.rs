@@ -1,40 +1,38 @@
-//! The search driver on typed input: data bytes, a list of read sizes and a chunk size. A reader
-//! that hands the data out in those read sizes (cycling; 0 stands for an `Interrupted` error,
-//! which the driver must retry) must give exactly the findings (offset, length, line, column,
-//! kind, confidence, reasons, raw value) that one search of the whole slice gives; so must a
-//! slice search with the fuzzed chunk size; and line and column must agree with the offset.
+//! The search driver on typed input: a kind set (CPR alone; under `CPRSCAN_FUZZ_STRICT=1` also
+//! the default kinds or every kind, see `common::strict`), data bytes, a list of read sizes and
+//! a chunk size. A reader that hands the data out in those read sizes (cycling; 0 stands for an
+//! `Interrupted` error, which the driver must retry) must give exactly the findings (offset,
+//! length, line, column, kind, confidence, reasons, raw value) that one search of the whole
+//! slice gives; so must a slice search with the fuzzed chunk size (with several kinds only under
+//! `CPRSCAN_FUZZ_STRICT=1`). Every search must give findings in order, inside the input, with
+//! line and column that agree with the offset.
 #![no_main]
 
+mod common;
+
 use std::io::{self, Read};
-use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
+use cprscan::scanner::MARGIN;
 use cprscan::search::{Searcher, Sink};
-use cprscan::{Confidence, Date, Finding, Scanner, ScannerBuilder};
+use cprscan::Finding;
 use libfuzzer_sys::fuzz_target;
+
+use common::{scanners, strict};
 
 /// Cost limits: inputs past these are skipped, so one run stays fast with one-byte reads.
 const MAX_DATA: usize = 64 * 1024;
 const MAX_READS: usize = 64;
-/// Reads and chunks up to a few times the driver's margin (256) cover every code path.
-const MAX_READ_SIZE: usize = 2048;
-const MAX_CHUNK: usize = 4096;
+/// Reads and chunks up to a few times the driver's margin cover every code path.
+const MAX_READ_SIZE: usize = 4 * MARGIN;
+const MAX_CHUNK: usize = 8 * MARGIN;
 
 #[derive(Arbitrary, Debug)]
 struct Input {
+    kinds: u8,
     chunk: u16,
     reads: Vec<u16>,
     data: Vec<u8>,
-}
-
-fn scanner() -> &'static Scanner {
-    static SCANNER: OnceLock<Scanner> = OnceLock::new();
-    SCANNER.get_or_init(|| {
-        ScannerBuilder::new()
-            .min_confidence(Confidence::Low)
-            .today(Date::new(2026, 11, 23).expect("a real date"))
-            .build()
-    })
 }
 
 /// Hands out `data` in reads of the given sizes, cycling; a size of 0 fails once with
@@ -70,7 +68,12 @@ fn collect(run: impl FnOnce(&mut dyn Sink) -> u64) -> (u64, Vec<Finding>) {
 }
 
 fuzz_target!(|input: Input| {
-    let Input { chunk, reads, data } = input;
+    let Input {
+        kinds,
+        chunk,
+        reads,
+        data,
+    } = input;
     if data.len() > MAX_DATA || reads.len() > MAX_READS {
         return;
     }
@@ -83,7 +86,12 @@ fuzz_target!(|input: Input| {
     if sizes.iter().all(|&s| s == 0) {
         sizes.push(1);
     }
-    let scanner = scanner();
+    let s = scanners();
+    let (scanner, exact) = match kinds % 3 {
+        0 => (&s.cpr, true),
+        1 => (&s.defaults, strict()),
+        _ => (&s.all, strict()),
+    };
 
     let (n, whole) = collect(|sink| {
         Searcher::new(1 << 20)
@@ -103,19 +111,29 @@ fuzz_target!(|input: Input| {
             .expect("reader search")
     });
     assert_eq!(n, data.len() as u64);
-    assert_eq!(streamed, whole, "stream (chunk {chunk}) differs from slice");
-
     let (_, sliced) = collect(|sink| {
         Searcher::new(chunk)
             .search_slice(scanner, &data, sink)
             .expect("slice search")
     });
-    assert_eq!(sliced, whole, "slice with chunk {chunk} differs");
+    if exact {
+        assert_eq!(streamed, whole, "stream (chunk {chunk}) differs from slice");
+        assert_eq!(sliced, whole, "slice with chunk {chunk} differs");
+    }
+    check_located(&data, &whole);
+    check_located(&data, &streamed);
+    check_located(&data, &sliced);
+});
 
-    // Line and column recomputed from the offset, in one pass over the input.
+/// Findings in offset order, inside the input, with line and column recomputed from the offset
+/// in one pass over the input.
+fn check_located(data: &[u8], findings: &[Finding]) {
     let (mut line, mut line_start, mut at) = (1u64, 0usize, 0usize);
-    for f in &whole {
+    for f in findings {
         let offset = f.offset as usize;
+        assert!(offset >= at, "findings out of order: {findings:?}");
+        assert!(f.end() as usize <= data.len(), "{f:?} ends past the input");
+        assert_eq!(f.raw_value(), &data[offset..f.end() as usize], "{f:?}");
         for (i, &b) in data[at..offset].iter().enumerate() {
             if b == b'\n' {
                 line += 1;
@@ -129,4 +147,4 @@ fuzz_target!(|input: Input| {
             "{f:?}"
         );
     }
-});
+}
