@@ -18,26 +18,18 @@ use crate::finding::{Confidence, Finding, Kind};
 use crate::kinds::{self, contextual, substitute, Match};
 
 /// How many bytes of input a finding may depend on before its start and after its end: the
-/// longest span (an e-mail address, 254 bytes), a boundary byte, the context window and the
-/// longest context word, rounded up. A caller scanning part of a larger input must provide
+/// [`REACH`] over which overlaps are resolved, plus the longest span, a boundary byte, the
+/// context window and the longest context word, rounded up. A caller scanning part of a larger input must provide
 /// this many bytes around the part it asks to be reported (where the input has them), and must
 /// not report a finding twice.
-pub const MARGIN: usize = 512;
+pub const MARGIN: usize = 1024;
 
-/// How far past a reported range anchors are looked for: the most bytes a match may start
-/// before its anchor. Digit runs: `(+45) ` or `DK ` before the digits. `@`: an e-mail local part
-/// (64 bytes). `:`: the first group of an IPv6 address.
-pub struct AnchorLag {
-    pub digits: usize,
-    pub at_sign: usize,
-    pub colon: usize,
-}
-
-pub const ANCHOR_LAG: AnchorLag = AnchorLag {
-    digits: 8,
-    at_sign: 66,
-    colon: 48,
-};
+/// How far around a reported range candidates are gathered before overlaps are resolved: the
+/// longest span (an e-mail address, 254 bytes) plus the farthest a match starts before its
+/// anchor (an e-mail's local part before `@`), rounded up. Both neighbouring ranges then see
+/// the same overlapping candidates at their shared edge and keep the same winner. No span crosses
+/// a line end, so the reach stops at one: ranges that end at newlines pay nothing for it.
+pub const REACH: usize = 320;
 
 /// A set of kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,19 +272,23 @@ impl Scanner {
     /// column are left at 0 for the driver to fill in.
     ///
     /// A match may start before its anchor (the digit run, `@` or `:` it is found from): `DK` or
-    /// `+45` before digits, an e-mail's local part before `@`. Anchors are therefore looked for a
-    /// little past `report` (up to [`ANCHOR_LAG`] bytes), and matches are kept by where they start,
-    /// so consecutive ranges report each match exactly once.
+    /// `+45` before digits, an e-mail's local part before `@`; and matches of two kinds may
+    /// overlap across the edge of `report`. So candidates are gathered from [`REACH`] bytes around
+    /// `report` (within the line), overlaps resolved among all of them, and the winners kept by
+    /// where they start: consecutive ranges report each match exactly once.
     pub fn scan(&self, hay: &[u8], report: Range<usize>, out: &mut Vec<Finding>) {
         let until = report.end.min(hay.len());
         let from = report.start.min(until);
+        let lo = from.saturating_sub(REACH);
+        let lo = memchr::memrchr(b'\n', &hay[lo..from]).map_or(lo, |i| lo + i + 1);
+        let hi = (until + REACH).min(hay.len());
+        let hi = memchr::memchr(b'\n', &hay[until..hi]).map_or(hi, |i| until + i);
         let mut cands = Vec::new();
-        let lag = |n: usize| (until + n).min(hay.len());
-        self.digit_pass(hay, from, lag(ANCHOR_LAG.digits), &mut cands);
+        self.digit_pass(hay, lo, hi, &mut cands);
         if let Some(ctx) = &self.contexts.email {
             let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
-            for at in memchr::memchr_iter(b'@', &hay[from..lag(ANCHOR_LAG.at_sign)]) {
-                if let Some(m) = kinds::email::at_at_sign(hay, from + at, &lookup) {
+            for at in memchr::memchr_iter(b'@', &hay[lo..hi]) {
+                if let Some(m) = kinds::email::at_at_sign(hay, lo + at, &lookup) {
                     cands.push(Candidate {
                         kind: Kind::Email,
                         m,
@@ -302,8 +298,8 @@ impl Scanner {
         }
         if let Some(ctx) = &self.contexts.ip {
             let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
-            for at in memchr::memchr_iter(b':', &hay[from..lag(ANCHOR_LAG.colon)]) {
-                if let Some(m) = kinds::ip::ipv6_at(hay, from + at, &lookup) {
+            for at in memchr::memchr_iter(b':', &hay[lo..hi]) {
+                if let Some(m) = kinds::ip::ipv6_at(hay, lo + at, &lookup) {
                     cands.push(Candidate { kind: Kind::Ip, m });
                 }
             }

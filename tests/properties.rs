@@ -458,7 +458,7 @@ fn one_byte_reads_find_what_the_whole_slice_finds() {
 // range being reported, so a range boundary between their starts reports both. See
 // regression_card_overlapping_cpr_split_across_ranges_is_reported_once. Once fixed, un-ignore.
 #[test]
-#[ignore = "known bug in Scanner::scan: cross-kind overlaps split across report ranges"]
+
 fn stream_equals_slice_with_several_kinds() {
     let [_, defaults, all] = scanners();
     let several = [defaults, all];
@@ -624,7 +624,7 @@ fn generated_inputs_exercise_every_form() {
 // medium finding, is printed in full. Ignored until src/kinds/ip.rs masks it; then remove the
 // `Kind::Ip` exception in that property and in fuzz/fuzz_targets/scan.rs.
 #[test]
-#[ignore = "known bug in src/kinds/ip.rs: IPv6 mask with two groups keeps the whole address"]
+
 fn regression_ipv6_with_two_groups_is_masked() {
     let scanner = scanner_for(KindSet::all());
     let found = scanner.scan_all(b"ip 2a00::1 x");
@@ -654,7 +654,7 @@ impl Read for OneByte<'_> {
 // starts outside its range): two overlapping findings. search_reader cuts a long line at such
 // a boundary (here a pipe delivering one byte per read), search_slice at its chunk boundaries.
 #[test]
-#[ignore = "known bug in Scanner::scan: cross-kind overlaps split across report ranges"]
+
 fn regression_card_overlapping_cpr_split_across_ranges_is_reported_once() {
     let scanner = ScannerBuilder::new().build(); // what a user gets by default
     let hay = b"6358-010172-1558 x";
@@ -688,7 +688,7 @@ fn regression_card_overlapping_cpr_split_across_ranges_is_reported_once() {
 // `konto`) starts first and loses to a bank account (`5018 000000`, reg.nr + account, medium)
 // that starts inside it; split at 7, the CPR number is reported too.
 #[test]
-#[ignore = "known bug in Scanner::scan: cross-kind overlaps split across report ranges"]
+
 fn regression_bank_account_overlapping_cpr_split_across_ranges_is_reported_once() {
     let scanner = scanner_for(KindSet::all());
     let hay = b"konto 010158 - 5018 000000 x";

@@ -125,19 +125,24 @@ fn finish(start: usize, end: usize, rule: &'static str, special: bool, ctx: Cont
     }
 }
 
-/// Masks an address, keeping the network part: the first two IPv4 octets, the first two IPv6
-/// groups.
+/// Masks an address, keeping the network part: the first two IPv4 octets, at most the first two
+/// IPv6 groups. The last group is always masked, so a short address (`2a00::1`) never shows
+/// whole.
 pub fn mask(value: &[u8]) -> String {
     let text = String::from_utf8_lossy(value);
     let sep = if text.contains(':') { ':' } else { '.' };
+    let groups = text.split(sep).filter(|g| !g.is_empty()).count();
+    let keep = groups.saturating_sub(1).min(2);
     let mut kept = 0;
     text.split(sep)
         .map(|part| {
-            if part.is_empty() || kept >= 2 {
-                if part.is_empty() { "" } else { "*" }.to_string()
-            } else {
+            if part.is_empty() {
+                String::new()
+            } else if kept < keep {
                 kept += 1;
                 part.to_string()
+            } else {
+                "*".to_string()
             }
         })
         .collect::<Vec<_>>()
@@ -217,5 +222,7 @@ mod tests {
     fn masks_keep_the_network_part() {
         assert_eq!(mask(b"85.203.10.7"), "85.203.*.*");
         assert_eq!(mask(b"2a02:ff0:1:2::7"), "2a02:ff0:*:*::*");
+        assert_eq!(mask(b"2a00::1"), "2a00::*");
+        assert_eq!(mask(b"::1"), "::*");
     }
 }
