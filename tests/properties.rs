@@ -12,7 +12,9 @@
 //! (c) line and column agree with the offset (lines end at `\n`; CR is an ordinary byte);
 //! (d) the `Debug` form of a finding never contains the raw value.
 //!
-//! `PROPTEST_CASES` overrides the number of cases of every property.
+//! Each property runs on CPR alone, on the default kinds and on every kind, except where it is
+//! about CPR numbers only. The `regression_*` tests at the end hold bugs these properties found,
+//! minimised. `PROPTEST_CASES` overrides the number of cases of every property.
 
 use std::io::{self, Read};
 
@@ -441,29 +443,17 @@ fn one_byte_reads_equal_slice(scanners: &[Scanner], default_cases: u32) {
         .unwrap();
 }
 
-// (a) Streaming with arbitrary read splits and chunk sizes equals one whole slice.
+// (a) Streaming with arbitrary read splits and chunk sizes equals one whole slice, for CPR
+// alone, the default kinds and every kind (overlaps between kinds must resolve the same way
+// whatever the range boundaries).
 #[test]
 fn stream_with_any_read_splits_finds_what_the_whole_slice_finds() {
-    stream_equals_slice(&[cpr_scanner()], 256);
+    stream_equals_slice(&scanners(), 384);
 }
 
 #[test]
 fn one_byte_reads_find_what_the_whole_slice_finds() {
-    one_byte_reads_equal_slice(&[cpr_scanner()], 128);
-}
-
-// (a) with the default kinds and with every kind. Ignored while a bug stands, found by the two
-// properties above when they ran on every kind set: overlapping matches of different kinds (a
-// card and the CPR number inside it) are resolved only among candidates that start in the
-// range being reported, so a range boundary between their starts reports both. See
-// regression_card_overlapping_cpr_split_across_ranges_is_reported_once. Once fixed, un-ignore.
-#[test]
-
-fn stream_equals_slice_with_several_kinds() {
-    let [_, defaults, all] = scanners();
-    let several = [defaults, all];
-    stream_equals_slice(&several, 512);
-    one_byte_reads_equal_slice(&several, 256);
+    one_byte_reads_equal_slice(&scanners(), 192);
 }
 
 // (b) Masking hides every serial digit and the masked text never scans as a CPR number.
@@ -473,8 +463,8 @@ fn masked_values_never_emit_the_raw_value() {
     TestRunner::new(cases(192))
         .run(&arb_input(), |data| {
             let all = scanner.scan_all(&data);
-            // Known bug, skipped until fixed: see regression_ipv6_with_two_groups_is_masked.
-            for f in all.iter().filter(|f| f.kind != Kind::Ip) {
+            // `::` is skipped while regression_ipv6_unspecified_is_not_shown_unmasked fails.
+            for f in all.iter().filter(|f| f.raw_value() != b"::") {
                 let masked = f.masked();
                 prop_assert_ne!(masked.as_bytes(), f.raw_value(), "{:?}", f.kind);
             }
@@ -533,9 +523,9 @@ fn debug_form_never_contains_the_raw_value() {
     let scanner = scanner_for(KindSet::all());
     TestRunner::new(cases(128))
         .run(&arb_input(), |data| {
-            // Known bug, skipped until fixed: see regression_ipv6_with_two_groups_is_masked.
             let findings = search_slice(&scanner, &data, 1 << 20);
-            for f in findings.iter().filter(|f| f.kind != Kind::Ip) {
+            // `::` is skipped while regression_ipv6_unspecified_is_not_shown_unmasked fails.
+            for f in findings.iter().filter(|f| f.raw_value() != b"::") {
                 let dbg = format!("{f:?}");
                 let raw = String::from_utf8_lossy(f.raw_value()).into_owned();
                 prop_assert!(!dbg.contains(&raw), "{}", dbg);
@@ -619,18 +609,32 @@ fn generated_inputs_exercise_every_form() {
     assert!(crlf > 100, "{crlf} CRLF");
 }
 
-// Found by masked_values_never_emit_the_raw_value (input `::`): the IPv6 mask keeps the first
+// Found by masked_values_never_emit_the_raw_value (input `::`): the IPv6 mask kept the first
 // two groups of an address, so a compressed public address with at most two groups, here a
-// medium finding, is printed in full. Ignored until src/kinds/ip.rs masks it; then remove the
-// `Kind::Ip` exception in that property and in fuzz/fuzz_targets/scan.rs.
+// medium finding, was printed in full. Fixed in dbf7093.
 #[test]
-
 fn regression_ipv6_with_two_groups_is_masked() {
     let scanner = scanner_for(KindSet::all());
     let found = scanner.scan_all(b"ip 2a00::1 x");
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].kind, Kind::Ip);
     assert_ne!(found[0].masked().as_bytes(), found[0].raw_value());
+}
+
+// Found by masked_values_never_emit_the_raw_value after the fix above (input `::`): with every
+// kind on, a bare `::` (as in `a :: b`, common in code and prose) is reported as an IPv6
+// address (low, special-range) whose mask is `::`, the raw value itself. Either it is no
+// finding (the unspecified address identifies no one) or its mask must differ. Once this
+// passes, remove the `::` exception in that property and in fuzz/fuzz_targets/scan.rs.
+#[test]
+#[ignore = "known bug in src/kinds/ip.rs: `::` is reported with a mask equal to the raw value"]
+fn regression_ipv6_unspecified_is_not_shown_unmasked() {
+    let scanner = scanner_for(KindSet::all());
+    for text in ["a :: b", "::", "x = :: ;"] {
+        for f in scanner.scan_all(text.as_bytes()) {
+            assert_ne!(f.masked().as_bytes(), f.raw_value(), "{text:?}: {f:?}");
+        }
+    }
 }
 
 /// A reader handing out one byte per read, like a slow pipe.
@@ -649,12 +653,12 @@ impl Read for OneByte<'_> {
 // (minimised): `6358-010172-1558` is a grouped, Luhn-valid card number (computed by the
 // generator) whose last eleven bytes are the CPR number `010172-1558` (computed too). Scanned
 // whole, the card wins the overlap and is the only finding. Scanned as `0..split` then
-// `split..len` with the split between the two starts (1..=5), the first call reports the card
-// (the CPR candidate starts outside its range) and the second reports the CPR number (the card
-// starts outside its range): two overlapping findings. search_reader cuts a long line at such
+// `split..len` with the split between the two starts (1..=5), the first call reported the card
+// (the CPR candidate started outside its range) and the second the CPR number (the card
+// started outside its range): two overlapping findings. search_reader cuts a long line at such
 // a boundary (here a pipe delivering one byte per read), search_slice at its chunk boundaries.
+// Fixed in dbf7093 (overlaps resolved over a reach around each range).
 #[test]
-
 fn regression_card_overlapping_cpr_split_across_ranges_is_reported_once() {
     let scanner = ScannerBuilder::new().build(); // what a user gets by default
     let hay = b"6358-010172-1558 x";
@@ -686,9 +690,8 @@ fn regression_card_overlapping_cpr_split_across_ranges_is_reported_once() {
 
 // The same bug the other way round, found with every kind on: the CPR number (low, next to
 // `konto`) starts first and loses to a bank account (`5018 000000`, reg.nr + account, medium)
-// that starts inside it; split at 7, the CPR number is reported too.
+// that starts inside it; split at 7, the CPR number was reported too.
 #[test]
-
 fn regression_bank_account_overlapping_cpr_split_across_ranges_is_reported_once() {
     let scanner = scanner_for(KindSet::all());
     let hay = b"konto 010158 - 5018 000000 x";

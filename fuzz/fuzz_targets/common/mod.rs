@@ -1,4 +1,4 @@
-//! What both fuzz targets share: the scanners under test and the strictness switch.
+//! What both fuzz targets share: the scanners under test.
 
 use std::sync::OnceLock;
 
@@ -29,17 +29,5 @@ pub fn scanners() -> &'static Scanners {
             defaults: build(KindSet::defaults()),
             all: build(KindSet::all()),
         }
-    })
-}
-
-/// Whether to check split and stream consistency with several kinds enabled too
-/// (`CPRSCAN_FUZZ_STRICT=1`). Off by default while a known bug stands: overlapping matches of
-/// different kinds are resolved only among candidates starting in the reported range, so a
-/// range boundary between their starts reports both (tests/properties.rs,
-/// regression_card_overlapping_cpr_split_across_ranges_is_reported_once).
-pub fn strict() -> bool {
-    static STRICT: OnceLock<bool> = OnceLock::new();
-    *STRICT.get_or_init(|| {
-        std::env::var("CPRSCAN_FUZZ_STRICT").is_ok_and(|v| !v.is_empty() && v != "0")
     })
 }
