@@ -701,6 +701,36 @@ mod tests {
         assert!(snippet.ends_with("cpr 010190****"), "{snippet}");
     }
 
+    /// Scanning in two ranges, split anywhere, reports exactly what one scan reports.
+    fn assert_split_invariant(hay: &[u8], scanner: &Scanner) {
+        let whole = scanner.scan_all(hay);
+        for split in 0..=hay.len() {
+            let mut parts = Vec::new();
+            scanner.scan(hay, 0..split, &mut parts);
+            scanner.scan(hay, split..hay.len(), &mut parts);
+            assert_eq!(parts, whole, "split at {split}");
+        }
+    }
+
+    #[test]
+    fn regression_fuzz_overlapping_kinds_at_a_split_are_reported_once() {
+        // Found by the `scan` fuzz target in CI: a phone (+298 ...) and CPR candidates overlap
+        // around byte 70, and each side of the split resolved them differently.
+        let hay = include_bytes!("../testdata/regressions/fuzz-scan-split-overlap.bin");
+        for kinds in [
+            KindSet::EMPTY.with(Kind::Cpr),
+            KindSet::defaults(),
+            KindSet::all(),
+        ] {
+            let scanner = ScannerBuilder::new()
+                .min_confidence(Confidence::Low)
+                .today(Date::new(2026, 11, 23).unwrap())
+                .kinds(kinds)
+                .build();
+            assert_split_invariant(hay, &scanner);
+        }
+    }
+
     #[test]
     fn many_numbers_in_a_csv_row_are_each_found() {
         let a = valid("010190", "123");

@@ -94,6 +94,10 @@ pub fn ipv6_at(hay: &[u8], colon: usize, ctx: Context) -> Option<Match> {
         return None;
     }
     let addr: Ipv6Addr = text.parse().ok()?;
+    if addr.is_unspecified() {
+        // `::` is "no address": nothing to protect, and nothing a mask could hide.
+        return None;
+    }
     let seg0 = addr.segments()[0];
     let special = addr.is_loopback()
         || addr.is_unspecified()
@@ -208,6 +212,11 @@ mod tests {
         );
         assert_eq!(v6("fe80::1"), Some((0, 7, Confidence::Low)));
         assert_eq!(v6("::1"), Some((0, 3, Confidence::Low)));
+        assert_eq!(
+            v6("addr :: x"),
+            None,
+            "the unspecified address is no finding"
+        );
     }
 
     #[test]
