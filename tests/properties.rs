@@ -463,10 +463,15 @@ fn masked_values_never_emit_the_raw_value() {
     TestRunner::new(cases(192))
         .run(&arb_input(), |data| {
             let all = scanner.scan_all(&data);
-            // `::` is skipped while regression_ipv6_unspecified_is_not_shown_unmasked fails.
             for f in &all {
                 let masked = f.masked();
                 prop_assert_ne!(masked.as_bytes(), f.raw_value(), "{:?}", f.kind);
+            }
+            // No mask of any kind shows ten digits in a row. E-mail is skipped while
+            // regression_email_mask_hides_a_cpr_number_in_the_domain fails.
+            for f in all.iter().filter(|f| f.kind != Kind::Email) {
+                let masked = f.masked();
+                prop_assert!(longest_digit_run(masked.as_bytes()) < 10, "{:?}", f);
             }
             let findings: Vec<Finding> = all.into_iter().filter(|f| f.kind == Kind::Cpr).collect();
             for f in &findings {
@@ -632,6 +637,31 @@ fn regression_ipv6_unspecified_is_not_shown_unmasked() {
             assert_ne!(f.masked().as_bytes(), f.raw_value(), "{text:?}: {f:?}");
         }
     }
+}
+
+// Found by the scan fuzz target: an e-mail address whose domain holds a CPR number
+// (`a@0101901238.dk`, computed) wins the overlap, so the number is no CPR finding, and the
+// e-mail mask keeps the domain whole: `a***@0101901238.dk` prints the full number with the
+// default scanner. Once this passes, remove the e-mail exceptions in
+// masked_values_never_emit_the_raw_value and in fuzz/fuzz_targets/scan.rs.
+#[test]
+#[ignore = "known bug in src/kinds/email.rs: the mask shows a CPR number in the domain"]
+fn regression_email_mask_hides_a_cpr_number_in_the_domain() {
+    let scanner = ScannerBuilder::new().build(); // what a user gets by default
+    let found = scanner.scan_all(b"mail a@0101901238.dk x");
+    assert!(!found.is_empty());
+    for f in &found {
+        let masked = f.masked();
+        assert!(longest_digit_run(masked.as_bytes()) < 10, "{f:?}");
+    }
+}
+
+/// The longest run of ASCII digits in `s`.
+fn longest_digit_run(s: &[u8]) -> usize {
+    s.split(|b| !b.is_ascii_digit())
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0)
 }
 
 /// A reader handing out one byte per read, like a slow pipe.
