@@ -467,9 +467,8 @@ fn masked_values_never_emit_the_raw_value() {
                 let masked = f.masked();
                 prop_assert_ne!(masked.as_bytes(), f.raw_value(), "{:?}", f.kind);
             }
-            // No mask of any kind shows ten digits in a row. E-mail is skipped while
-            // regression_email_mask_hides_a_cpr_number_in_the_domain fails.
-            for f in all.iter().filter(|f| f.kind != Kind::Email) {
+            // No mask of any kind shows ten digits in a row.
+            for f in &all {
                 let masked = f.masked();
                 prop_assert!(longest_digit_run(masked.as_bytes()) < 10, "{:?}", f);
             }
@@ -642,10 +641,8 @@ fn regression_ipv6_unspecified_is_not_shown_unmasked() {
 // Found by the scan fuzz target: an e-mail address whose domain holds a CPR number
 // (`a@0101901238.dk`, computed) wins the overlap, so the number is no CPR finding, and the
 // e-mail mask keeps the domain whole: `a***@0101901238.dk` prints the full number with the
-// default scanner. Once this passes, remove the e-mail exceptions in
-// masked_values_never_emit_the_raw_value and in fuzz/fuzz_targets/scan.rs.
+// default scanner. Fixed: the e-mail mask hides digits in the domain.
 #[test]
-#[ignore = "known bug in src/kinds/email.rs: the mask shows a CPR number in the domain"]
 fn regression_email_mask_hides_a_cpr_number_in_the_domain() {
     let scanner = ScannerBuilder::new().build(); // what a user gets by default
     let found = scanner.scan_all(b"mail a@0101901238.dk x");

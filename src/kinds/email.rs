@@ -219,7 +219,13 @@ pub fn mask(value: &[u8]) -> String {
             let mut out = String::with_capacity(value.len() - at + 4);
             out.push(char::from(value[0]));
             out.push_str("***@");
-            out.push_str(&String::from_utf8_lossy(&value[at + 1..]));
+            // Digits in a domain are rare and may be the very number the scan looks for
+            // (`a@0101901238.dk`), so they are masked too; letters are kept.
+            let domain: Vec<u8> = value[at + 1..]
+                .iter()
+                .map(|&b| if b.is_ascii_digit() { b'*' } else { b })
+                .collect();
+            out.push_str(&String::from_utf8_lossy(&domain));
             out
         }
         _ => super::mask_alnum(value, 0, 0),
@@ -691,10 +697,27 @@ mod tests {
                     let value = &hay[m.start..m.end];
                     assert!(value.is_ascii(), "{hay:?}");
                     assert_eq!(value.iter().filter(|&&b| b == b'@').count(), 1);
-                    assert!(mask(value).ends_with(std::str::from_utf8(&hay[at..m.end]).unwrap()));
+                    // The mask keeps the domain's layout and letters, never its digits.
+                    let domain: String = hay[at..m.end]
+                        .iter()
+                        .map(|&b| {
+                            if b.is_ascii_digit() {
+                                '*'
+                            } else {
+                                char::from(b)
+                            }
+                        })
+                        .collect();
+                    assert!(mask(value).ends_with(&domain));
                 }
             }
         }
         assert!(found > 200, "{found}");
+    }
+
+    #[test]
+    fn regression_mask_hides_digits_in_the_domain() {
+        assert_eq!(mask(b"a@0101901238.dk"), "a***@**********.dk");
+        assert_eq!(mask(b"jens@example.dk"), "j***@example.dk");
     }
 }
