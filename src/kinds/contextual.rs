@@ -4,7 +4,7 @@
 //! just numbers, so no finding is made; with it, medium; a negative word nearby makes it low.
 
 use crate::context::{neg, pos, Word};
-use crate::finding::{Confidence, Reason};
+use crate::finding::Reason;
 
 use super::{is_boundary, Context, Match};
 
@@ -59,7 +59,7 @@ pub fn bank_account_at(hay: &[u8], start: usize, end: usize, ctx: Context) -> Op
     if !(6..=10).contains(&(acc_end - acc)) || !is_boundary(hay, acc_end) {
         return None;
     }
-    with_context(start, acc_end, Reason::Rule("reg+account"), ctx)
+    super::with_positive_context(start, acc_end, vec![Reason::Rule("reg+account")], ctx)
 }
 
 /// A passport number: nine digits with a passport context word.
@@ -83,31 +83,13 @@ fn plain_run(
     if end - start != len || !is_boundary(hay, start.wrapping_sub(1)) || !is_boundary(hay, end) {
         return None;
     }
-    with_context(start, end, shape, ctx)
-}
-
-fn with_context(start: usize, end: usize, shape: Reason, ctx: Context) -> Option<Match> {
-    let near = ctx(start, end);
-    let word = near.positive?;
-    let mut reasons = vec![shape, Reason::Context(word)];
-    let confidence = match near.negative {
-        Some(n) => {
-            reasons.push(Reason::ContextNeg(n));
-            Confidence::Low
-        }
-        None => Confidence::Medium,
-    };
-    Some(Match {
-        start,
-        end,
-        confidence,
-        reasons,
-    })
+    super::with_positive_context(start, end, vec![shape], ctx)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Confidence;
 
     fn find(
         words: &[Word],

@@ -94,22 +94,7 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, ctx: Context) -> Optio
             reasons: vec![Reason::Mod11, Reason::Rule("vat-form")],
         });
     }
-    let near = ctx(start, end);
-    let word = near.positive?;
-    let mut reasons = vec![Reason::Mod11, Reason::Context(word)];
-    let confidence = match near.negative {
-        Some(bad) => {
-            reasons.push(Reason::ContextNeg(bad));
-            Confidence::Low
-        }
-        None => Confidence::Medium,
-    };
-    Some(Match {
-        start,
-        end,
-        confidence,
-        reasons,
-    })
+    super::with_positive_context(start, end, vec![Reason::Mod11], ctx)
 }
 
 /// Masks a CVR number: keeps a leading `DK` and the last two digits, hides the other six

@@ -45,6 +45,32 @@ pub fn is_boundary(hay: &[u8], at: usize) -> bool {
     hay.get(at).is_none_or(|b| !b.is_ascii_alphanumeric())
 }
 
+/// The rule of every kind that has no check strong enough on its own: a positive context word
+/// near `start..end` is required; with it the match is medium, low if a negative word is near
+/// too. `reasons` holds the checks that passed; the context words are appended.
+pub fn with_positive_context(
+    start: usize,
+    end: usize,
+    mut reasons: Vec<Reason>,
+    ctx: Context,
+) -> Option<Match> {
+    let near = ctx(start, end);
+    reasons.push(Reason::Context(near.positive?));
+    let confidence = match near.negative {
+        Some(word) => {
+            reasons.push(Reason::ContextNeg(word));
+            Confidence::Low
+        }
+        None => Confidence::Medium,
+    };
+    Some(Match {
+        start,
+        end,
+        confidence,
+        reasons,
+    })
+}
+
 /// Replaces every ASCII alphanumeric of `value` after the first `keep_head` of them and before the
 /// last `keep_tail` of them by `*`; other bytes are kept.
 pub fn mask_alnum(value: &[u8], keep_head: usize, keep_tail: usize) -> String {

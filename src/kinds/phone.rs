@@ -398,24 +398,7 @@ fn bare(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
     if !left_ok(hay, start) || !right_ok(hay, stop) {
         return None;
     }
-    let near = ctx(start, stop);
-    let word = near.positive?;
-    let mut reasons = Vec::with_capacity(3);
-    reasons.push(Reason::Rule("dk-8-digits"));
-    reasons.push(Reason::Context(word));
-    let confidence = match near.negative {
-        Some(neg) => {
-            reasons.push(Reason::ContextNeg(neg));
-            Confidence::Low
-        }
-        None => Confidence::Medium,
-    };
-    Some(Match {
-        start,
-        end: stop,
-        confidence,
-        reasons,
-    })
+    super::with_positive_context(start, stop, vec![Reason::Rule("dk-8-digits")], ctx)
 }
 
 /// Masks a number: keeps the prefix (`+45`, `0045`, `(+45)`, `+CC`) and the last 2 digits,
