@@ -4,6 +4,7 @@
 //! shows the masked form only, so a finding in a panic message or a log line cannot leak.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::mask;
 
@@ -33,6 +34,9 @@ pub enum Kind {
     DrivingLicence,
     /// An IPv4 or IPv6 address.
     Ip,
+    /// A match of a user rule from the configuration file (`[[rule]]`); the weakest kind, so a
+    /// loose user pattern never hides a validated built-in finding. [`Finding::rule`] names it.
+    Custom,
 }
 
 impl Kind {
@@ -49,6 +53,7 @@ impl Kind {
         Kind::Passport,
         Kind::DrivingLicence,
         Kind::Ip,
+        Kind::Custom,
     ];
 
     /// The stable name used in output and on the command line.
@@ -65,6 +70,7 @@ impl Kind {
             Kind::Passport => "passport",
             Kind::DrivingLicence => "driving-licence",
             Kind::Ip => "ip",
+            Kind::Custom => "custom",
         }
     }
 
@@ -77,7 +83,13 @@ impl Kind {
     pub fn on_by_default(self) -> bool {
         matches!(
             self,
-            Kind::Cpr | Kind::CprSubstitute | Kind::Email | Kind::Phone | Kind::Iban | Kind::Card
+            Kind::Cpr
+                | Kind::CprSubstitute
+                | Kind::Email
+                | Kind::Phone
+                | Kind::Iban
+                | Kind::Card
+                | Kind::Custom
         )
     }
 
@@ -101,6 +113,7 @@ impl Kind {
             Kind::Ip => {
                 "IPv4 or IPv6 address (personal data under EU case law; noisy outside logs)"
             }
+            Kind::Custom => "your own rules ([[rule]] in cprscan.toml), reported by their kind",
         }
     }
 }
@@ -191,6 +204,15 @@ impl fmt::Display for Reason {
     }
 }
 
+/// The user rule behind a [`Kind::Custom`] finding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RuleTag {
+    /// The rule's `id`, unique in its configuration.
+    pub id: String,
+    /// The kind name its findings are reported under (the rule's `kind`, or its id).
+    pub kind: String,
+}
+
 /// A detected span. `offset` is the 0-based byte offset of the span in the whole file or
 /// stream, `line` and `column` are 1-based (column counts bytes); both are filled in by the
 /// search driver, which alone knows where the scanned slice sits in its input.
@@ -206,6 +228,8 @@ pub struct Finding {
     /// A snippet of the line around the finding with every detected span masked
     /// (`--context N`); `None` unless asked for.
     pub context: Option<String>,
+    /// The user rule that found a [`Kind::Custom`] finding; `None` for built-in kinds.
+    pub rule: Option<Arc<RuleTag>>,
     value: Box<[u8]>,
 }
 
@@ -227,6 +251,7 @@ impl Finding {
             confidence,
             reasons,
             context: None,
+            rule: None,
             value: value.into(),
         }
     }
@@ -235,6 +260,14 @@ impl Finding {
     /// values (`--show-values`).
     pub fn raw_value(&self) -> &[u8] {
         &self.value
+    }
+
+    /// The kind name reported in output: the built-in kind's name, or a user rule's kind.
+    pub fn kind_name(&self) -> &str {
+        match &self.rule {
+            Some(tag) => &tag.kind,
+            None => self.kind.as_str(),
+        }
     }
 
     /// The value with its identifying part masked, layout kept (`010190-****`).
@@ -255,7 +288,7 @@ impl fmt::Debug for Finding {
             .field("len", &self.len)
             .field("line", &self.line)
             .field("column", &self.column)
-            .field("kind", &self.kind)
+            .field("kind", &self.kind_name())
             .field("confidence", &self.confidence)
             .field("reasons", &self.reasons)
             .field("masked", &self.masked())

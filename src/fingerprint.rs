@@ -9,7 +9,7 @@ use std::path::Path;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::finding::Kind;
+use crate::finding::{Finding, Kind};
 
 /// Hex digits kept of the MAC: 64 bits, ample to tell a review's values apart.
 pub const HEX_LEN: usize = 16;
@@ -55,10 +55,20 @@ impl Fingerprinter {
 
     /// The fingerprint of a value of `kind` as found (`raw`), in lower-case hex.
     pub fn fingerprint(&self, kind: Kind, raw: &[u8]) -> String {
+        self.keyed(kind.as_str(), &normalise(kind, raw))
+    }
+
+    /// The fingerprint of a finding, under the kind name it is reported with (a user rule's
+    /// kind for custom findings).
+    pub fn fingerprint_of(&self, f: &Finding) -> String {
+        self.keyed(f.kind_name(), &normalise(f.kind, f.raw_value()))
+    }
+
+    fn keyed(&self, kind_name: &str, normalised: &[u8]) -> String {
         let mut mac = self.mac.clone();
-        mac.update(kind.as_str().as_bytes());
+        mac.update(kind_name.as_bytes());
         mac.update(b":");
-        mac.update(&normalise(kind, raw));
+        mac.update(normalised);
         let digest = mac.finalize().into_bytes();
         digest[..HEX_LEN / 2]
             .iter()
@@ -73,7 +83,7 @@ impl Fingerprinter {
 pub fn normalise(kind: Kind, raw: &[u8]) -> Vec<u8> {
     match kind {
         Kind::Email | Kind::Ip => raw.to_ascii_lowercase(),
-        Kind::Iban | Kind::CprSubstitute => raw
+        Kind::Iban | Kind::CprSubstitute | Kind::Custom => raw
             .iter()
             .filter(|b| b.is_ascii_alphanumeric())
             .map(u8::to_ascii_uppercase)

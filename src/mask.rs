@@ -17,7 +17,16 @@ pub fn mask(kind: Kind, value: &[u8]) -> String {
         Kind::Phone => kinds::phone::mask(value),
         Kind::BankAccount | Kind::Passport | Kind::DrivingLicence => kinds::mask_alnum(value, 0, 2),
         Kind::Ip => kinds::ip::mask(value),
+        Kind::Custom => mask_custom(value),
     }
+}
+
+/// A user rule's value: its shape is unknown, so every letter and digit is hidden but the last
+/// two, and those only when at least eight remain hidden.
+fn mask_custom(value: &[u8]) -> String {
+    let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+    let keep = if alnum >= 10 { 2 } else { 0 };
+    crate::kinds::mask_alnum(value, 0, keep)
 }
 
 /// Keeps the first `keep` ASCII digits and every non-digit byte; replaces later digits by `*`.

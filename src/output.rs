@@ -121,6 +121,8 @@ pub struct InputOutput<'a> {
     held: Option<MutexGuard<'a, Box<dyn Write + Send>>>,
     /// Findings written for this input, per kind (indexed by `Kind as usize`).
     pub counts: [u64; Kind::ALL.len()],
+    /// Findings of user rules, per reported kind name (few rules: a short list).
+    pub custom: Vec<(String, u64)>,
 }
 
 impl<'a> InputOutput<'a> {
@@ -132,6 +134,7 @@ impl<'a> InputOutput<'a> {
             buf,
             held: None,
             counts: [0; Kind::ALL.len()],
+            custom: Vec::new(),
         }
     }
 
@@ -140,6 +143,9 @@ impl<'a> InputOutput<'a> {
         for f in batch {
             self.out.printer.finding(&mut self.buf, self.path, f);
             self.counts[f.kind as usize] += 1;
+            if f.rule.is_some() {
+                count_by_name(&mut self.custom, f.kind_name(), 1);
+            }
         }
         if self.stream || self.buf.len() >= SPILL {
             self.write_through()?;
@@ -168,5 +174,13 @@ impl<'a> InputOutput<'a> {
         let res = self.write_through();
         self.held = None;
         (res, std::mem::take(&mut self.buf))
+    }
+}
+
+/// Adds `n` to the count of `name` in a short list of named counts.
+pub fn count_by_name(counts: &mut Vec<(String, u64)>, name: &str, n: u64) {
+    match counts.iter_mut().find(|(k, _)| k == name) {
+        Some((_, c)) => *c += n,
+        None => counts.push((name.to_string(), n)),
     }
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::finding::{Finding, Kind};
+use crate::finding::Finding;
 use crate::fingerprint::Fingerprinter;
 
 /// What a summary reports, once per run.
@@ -15,8 +15,9 @@ use crate::fingerprint::Fingerprinter;
 pub struct Summary {
     pub files: u64,
     pub bytes: u64,
-    /// Findings reported, per kind, in [`Kind::ALL`] order.
-    pub findings: Vec<(Kind, u64)>,
+    /// Findings reported, per kind name: the built-in kinds looked for in [`Kind::ALL`] order,
+    /// then the kinds of the user's rules.
+    pub findings: Vec<(String, u64)>,
     pub errors: u64,
     pub skipped: u64,
     pub elapsed_ms: u64,
@@ -40,7 +41,9 @@ struct FindingRecord<'a> {
     column: u64,
     offset: u64,
     length: u32,
-    kind: &'static str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a str>,
     confidence: &'static str,
     #[serde(rename = "match")]
     matched: &'a str,
@@ -115,14 +118,12 @@ impl Printer {
                     column: f.column,
                     offset: f.offset,
                     length: f.len,
-                    kind: f.kind.as_str(),
+                    kind: f.kind_name(),
+                    rule: f.rule.as_deref().map(|t| t.id.as_str()),
                     confidence: f.confidence.as_str(),
                     matched: &value,
                     reasons: &f.reasons,
-                    fingerprint: self
-                        .fingerprinter
-                        .as_ref()
-                        .map(|fp| fp.fingerprint(f.kind, f.raw_value())),
+                    fingerprint: self.fingerprinter.as_ref().map(|fp| fp.fingerprint_of(f)),
                     context: f.context.as_deref(),
                 };
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
@@ -141,7 +142,7 @@ impl Printer {
                     sanitize(path),
                     f.line,
                     f.column,
-                    f.kind,
+                    f.kind_name(),
                     f.confidence,
                     sanitize(&value),
                     reasons.join(",")
@@ -181,7 +182,7 @@ impl Printer {
                 let findings = s
                     .findings
                     .iter()
-                    .map(|(k, n)| (k.as_str().to_string(), (*n).into()))
+                    .map(|(k, n)| (k.clone(), (*n).into()))
                     .collect();
                 let rec = SummaryRecord {
                     ty: "summary",
@@ -241,7 +242,7 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Confidence, Reason};
+    use crate::finding::{Confidence, Kind, Reason};
 
     fn finding() -> Finding {
         let mut f = Finding::new(
@@ -323,7 +324,7 @@ mod tests {
         let s = Summary {
             files: 2,
             bytes: 10,
-            findings: vec![(Kind::Cpr, 3)],
+            findings: vec![("cpr".to_string(), 3)],
             errors: 1,
             skipped: 0,
             elapsed_ms: 5,

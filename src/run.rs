@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use clap::Parser;
@@ -39,22 +40,34 @@ struct Stats {
     files: AtomicU64,
     bytes: AtomicU64,
     findings: [AtomicU64; Kind::ALL.len()],
+    /// Findings of user rules per reported kind name.
+    custom: Mutex<Vec<(String, u64)>>,
     errors: AtomicU64,
     skipped: AtomicU64,
 }
 
 impl Stats {
-    /// The summary, with a count for each kind that was looked for.
-    fn summary(&self, elapsed_ms: u64, kinds: KindSet) -> Summary {
+    /// The summary, with a count for each kind that was looked for: the built-in kinds, then
+    /// the kinds of the user's rules (`custom_kinds`).
+    fn summary(&self, elapsed_ms: u64, kinds: KindSet, custom_kinds: &[String]) -> Summary {
+        let mut findings: Vec<(String, u64)> = Kind::ALL
+            .iter()
+            .zip(&self.findings)
+            .filter(|(k, _)| kinds.contains(**k) && **k != Kind::Custom)
+            .map(|(k, n)| (k.as_str().to_string(), n.load(Ordering::Relaxed)))
+            .collect();
+        let custom = self.custom.lock().unwrap_or_else(|e| e.into_inner());
+        for name in custom_kinds {
+            let n = custom
+                .iter()
+                .find(|(k, _)| k == name)
+                .map_or(0, |(_, n)| *n);
+            findings.push((name.clone(), n));
+        }
         Summary {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
-            findings: Kind::ALL
-                .iter()
-                .zip(&self.findings)
-                .filter(|(k, _)| kinds.contains(**k))
-                .map(|(k, n)| (*k, n.load(Ordering::Relaxed)))
-                .collect(),
+            findings,
             errors: self.errors.load(Ordering::Relaxed),
             skipped: self.skipped.load(Ordering::Relaxed),
             elapsed_ms,
@@ -164,6 +177,7 @@ pub fn run(config: &Config) -> i32 {
     let summary = shared.stats.summary(
         started.elapsed().as_millis().min(u64::MAX as u128) as u64,
         config.kinds,
+        &[],
     );
     if !shared.out.is_closed() {
         shared.out.summary(&summary);
@@ -289,6 +303,16 @@ fn search<R: Read>(
     shared.stats.bytes.fetch_add(counting.n, Ordering::Relaxed);
     for (total, n) in shared.stats.findings.iter().zip(output.counts) {
         total.fetch_add(n, Ordering::Relaxed);
+    }
+    if !output.custom.is_empty() {
+        let mut custom = shared
+            .stats
+            .custom
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        for (name, n) in &output.custom {
+            crate::output::count_by_name(&mut custom, name, *n);
+        }
     }
     let (flushed, buf) = output.finish();
     match res {
