@@ -61,7 +61,12 @@ impl Fingerprinter {
     /// The fingerprint of a finding, under the kind name it is reported with (a user rule's
     /// kind for custom findings).
     pub fn fingerprint_of(&self, f: &Finding) -> String {
-        self.keyed(f.kind_name(), &normalise(f.kind, f.raw_value()))
+        self.fingerprint_as(f.kind_name(), f.kind, f.raw_value())
+    }
+
+    /// The fingerprint of a value of `kind` reported under `kind_name`.
+    pub fn fingerprint_as(&self, kind_name: &str, kind: Kind, raw: &[u8]) -> String {
+        self.keyed(kind_name, &normalise(kind, raw))
     }
 
     fn keyed(&self, kind_name: &str, normalised: &[u8]) -> String {

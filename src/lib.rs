@@ -7,6 +7,7 @@
 //! column and passes them to a [`search::Sink`], behind which a printer writes JSON lines or
 //! text. The scanner does no I/O and knows no output format.
 
+pub mod allow;
 pub mod cli;
 pub mod context;
 pub mod cpr;
@@ -18,6 +19,7 @@ pub mod kinds;
 pub mod mask;
 pub mod output;
 pub mod printer;
+pub mod rules;
 pub mod run;
 pub mod scanner;
 pub mod search;

@@ -9,13 +9,16 @@
 //! a span is reported once.
 
 use std::ops::Range;
+use std::sync::Arc;
 
-use crate::context::{ContextMatcher, Nearby, Word, CPR_WORDS};
+use crate::allow::AllowValues;
+use crate::context::{pos, ContextMatcher, Nearby, Word, CPR_WORDS};
 use crate::cpr::{self, Evidence, ExceptionDates};
 use crate::date::Date;
 use crate::digits::{find_class, is_digit};
 use crate::finding::{Confidence, Finding, Kind};
 use crate::kinds::{self, contextual, substitute, Match};
+use crate::rules::{CustomRules, RuleMatch};
 
 /// How many bytes of input a finding may depend on before its start and after its end: the
 /// [`REACH`] over which overlaps are resolved, plus the longest span, a boundary byte, the
@@ -95,6 +98,11 @@ pub struct ScannerBuilder {
     exceptions: Option<ExceptionDates>,
     kinds: KindSet,
     context: usize,
+    kind_min: [Option<Confidence>; Kind::ALL.len()],
+    extra_words: Vec<(Kind, Word)>,
+    allow_words: Vec<(Kind, Word)>,
+    rules: Option<Arc<CustomRules>>,
+    allow_values: Option<Arc<AllowValues>>,
 }
 
 /// The most bytes a context snippet may show on each side of a finding: well inside
@@ -109,6 +117,11 @@ impl Default for ScannerBuilder {
             exceptions: None,
             kinds: KindSet::defaults(),
             context: 0,
+            kind_min: [None; Kind::ALL.len()],
+            extra_words: Vec::new(),
+            allow_words: Vec::new(),
+            rules: None,
+            allow_values: None,
         }
     }
 }
@@ -150,24 +163,84 @@ impl ScannerBuilder {
         self
     }
 
+    /// Findings of `kind` below `min` are not reported, whatever the overall minimum.
+    pub fn min_confidence_for(&mut self, kind: Kind, min: Confidence) -> &mut Self {
+        self.kind_min[kind as usize] = Some(min);
+        self
+    }
+
+    /// Adds a context word to `kind`'s own (a positive word raises confidence, a negative one
+    /// lowers it, as the kind's rules say).
+    pub fn context_word(&mut self, kind: Kind, word: Word) -> &mut Self {
+        self.extra_words.push((kind, word));
+        self
+    }
+
+    /// A finding of `kind` with `word` near it (same line, within the context window) is a
+    /// known non-finding and is not reported. For user rules see [`crate::rules::RuleSpec`].
+    pub fn allow_word(&mut self, kind: Kind, word: &'static str) -> &mut Self {
+        self.allow_words.push((kind, pos(word, true)));
+        self
+    }
+
+    /// The user rules to run as [`Kind::Custom`] (when that kind is enabled).
+    pub fn rules(&mut self, rules: CustomRules) -> &mut Self {
+        self.rules = (!rules.is_empty()).then(|| Arc::new(rules));
+        self
+    }
+
+    /// Values (and fingerprints) that are never reported.
+    pub fn allow_values(&mut self, allow: AllowValues) -> &mut Self {
+        self.allow_values = (!allow.is_empty()).then(|| Arc::new(allow));
+        self
+    }
+
     pub fn build(&self) -> Scanner {
-        // Snippets mask what any kind detects at any confidence, so they get a scanner of their
-        // own that looks for everything.
+        // Snippets mask what any kind detects at any confidence, allowlisted or not, so they
+        // get a scanner of their own that looks for everything.
         let snippets = (self.context > 0).then(|| {
             let mut all = self.clone();
             all.kinds(KindSet::all())
                 .min_confidence(Confidence::Low)
                 .context(0);
+            all.kind_min = [None; Kind::ALL.len()];
+            all.allow_words.clear();
+            all.allow_values = None;
             Box::new(all.build())
         });
+        let with_extra = |kind: Kind, words: &[Word]| -> Vec<Word> {
+            let extra = self.extra_words.iter().filter(|(k, _)| *k == kind);
+            words
+                .iter()
+                .copied()
+                .chain(extra.map(|(_, w)| *w))
+                .collect()
+        };
         let matcher = |kind: Kind, words: &[Word]| {
             self.kinds
                 .contains(kind)
-                .then(|| ContextMatcher::new(words))
+                .then(|| ContextMatcher::new(&with_extra(kind, words)))
         };
         let substitute_words = [CPR_WORDS, substitute::EXTRA_WORDS].concat();
+        let allow_words = Kind::ALL
+            .iter()
+            .map(|&kind| {
+                let words: Vec<Word> = self
+                    .allow_words
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, w)| *w)
+                    .collect();
+                (!words.is_empty()).then(|| ContextMatcher::new(&words))
+            })
+            .collect();
+        let min = std::array::from_fn(|i| self.kind_min[i].unwrap_or(self.min_confidence));
         Scanner {
             min_confidence: self.min_confidence,
+            min,
+            allow_words,
+            rules: self.rules.clone(),
+            allow_values: self.allow_values.clone(),
             today: self.today.unwrap_or_else(Date::today),
             exceptions: self
                 .exceptions
@@ -176,7 +249,7 @@ impl ScannerBuilder {
             kinds: self.kinds,
             context: self.context,
             snippets,
-            cpr_context: ContextMatcher::new(CPR_WORDS),
+            cpr_context: ContextMatcher::new(&with_extra(Kind::Cpr, CPR_WORDS)),
             contexts: Contexts {
                 substitute: matcher(Kind::CprSubstitute, &substitute_words),
                 iban: matcher(Kind::Iban, kinds::iban::WORDS),
@@ -213,6 +286,12 @@ struct Contexts {
 #[derive(Clone, Debug)]
 pub struct Scanner {
     min_confidence: Confidence,
+    /// The minimum confidence of each kind (indexed by `Kind as usize`).
+    min: [Confidence; Kind::ALL.len()],
+    /// Each kind's allow words, if it has any.
+    allow_words: Vec<Option<ContextMatcher>>,
+    rules: Option<Arc<CustomRules>>,
+    allow_values: Option<Arc<AllowValues>>,
     today: Date,
     exceptions: ExceptionDates,
     kinds: KindSet,
@@ -232,6 +311,8 @@ impl Default for Scanner {
 struct Candidate {
     kind: Kind,
     m: Match,
+    /// The user rule of a [`Kind::Custom`] candidate.
+    rule: Option<usize>,
 }
 
 impl Candidate {
@@ -292,6 +373,7 @@ impl Scanner {
                     cands.push(Candidate {
                         kind: Kind::Email,
                         m,
+                        rule: None,
                     });
                 }
             }
@@ -300,9 +382,26 @@ impl Scanner {
             let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
             for at in memchr::memchr_iter(b':', &hay[lo..hi]) {
                 if let Some(m) = kinds::ip::ipv6_at(hay, lo + at, &lookup) {
-                    cands.push(Candidate { kind: Kind::Ip, m });
+                    cands.push(Candidate {
+                        kind: Kind::Ip,
+                        m,
+                        rule: None,
+                    });
                 }
             }
+        }
+        if let Some(rules) = self
+            .rules
+            .as_ref()
+            .filter(|_| self.kinds.contains(Kind::Custom))
+        {
+            let mut found = Vec::new();
+            rules.find(hay, lo, hi, &mut found);
+            cands.extend(found.into_iter().map(|RuleMatch { rule, m }| Candidate {
+                kind: Kind::Custom,
+                m,
+                rule: Some(rule),
+            }));
         }
         self.resolve(hay, cands, from..until, out);
     }
@@ -330,7 +429,10 @@ impl Scanner {
             }
         }
         for c in kept {
-            if c.m.confidence >= self.min_confidence && report.contains(&c.m.start) {
+            if c.m.confidence >= self.min[c.kind as usize]
+                && report.contains(&c.m.start)
+                && !self.allowlisted(hay, &c)
+            {
                 let (start, end) = (c.m.start, c.m.end);
                 let mut f = Finding::new(
                     start as u64,
@@ -339,12 +441,35 @@ impl Scanner {
                     c.m.reasons,
                     &hay[start..end],
                 );
+                if let (Some(rule), Some(rules)) = (c.rule, &self.rules) {
+                    f.rule = Some(rules.tag(rule).clone());
+                }
                 if let Some(snippets) = &self.snippets {
                     f.context = Some(snippets.snippet(hay, &f, self.context));
                 }
                 out.push(f);
             }
         }
+    }
+
+    /// Whether the user marked this candidate as a known non-finding: an allow word near it,
+    /// or an allowlisted value.
+    fn allowlisted(&self, hay: &[u8], c: &Candidate) -> bool {
+        let (start, end) = (c.m.start, c.m.end);
+        let by_word = match (c.rule, &self.rules) {
+            (Some(rule), Some(rules)) => rules.allowed(rule, hay, start, end),
+            _ => self.allow_words[c.kind as usize]
+                .as_ref()
+                .is_some_and(|m| m.nearby(hay, start, end).positive.is_some()),
+        };
+        by_word
+            || self.allow_values.as_ref().is_some_and(|allow| {
+                let name = match (c.rule, &self.rules) {
+                    (Some(rule), Some(rules)) => rules.tag(rule).kind.as_str(),
+                    _ => c.kind.as_str(),
+                };
+                allow.allows(c.kind, name, &hay[start..end])
+            })
     }
 
     /// The line around `finding` (offset relative to `hay`), `bytes` each side, with every span
@@ -416,7 +541,11 @@ impl Scanner {
         let c = &self.contexts;
         let mut offer = |kind: Kind, m: Option<Match>| {
             if let Some(m) = m {
-                cands.push(Candidate { kind, m });
+                cands.push(Candidate {
+                    kind,
+                    m,
+                    rule: None,
+                });
             }
         };
         if let Some(ctx) = &c.substitute {
@@ -479,6 +608,7 @@ impl Scanner {
         {
             cands.push(Candidate {
                 kind: Kind::Cpr,
+                rule: None,
                 m: Match {
                     start,
                     end,
@@ -737,5 +867,151 @@ mod tests {
         let b = dashed(&valid("311299", "987"));
         let text = format!("id;{a};2100;12345678;{b}\n");
         assert_eq!(spans(&text).len(), 2);
+    }
+
+    fn custom(id: &str, regex: &str, confidence: Confidence) -> crate::rules::RuleSpec {
+        crate::rules::RuleSpec {
+            id: id.into(),
+            kind: id.into(),
+            regex: regex.into(),
+            keywords: vec![],
+            confidence,
+            validate: None,
+            allow_words: vec![],
+        }
+    }
+
+    fn today() -> Date {
+        Date::new(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn per_kind_minimum_overrides_the_overall_one() {
+        let n = valid("010190", "123");
+        let text = format!("{n} +45 20 30 40 50");
+        let scanner = ScannerBuilder::new()
+            .today(today())
+            .min_confidence_for(Kind::Cpr, Confidence::High)
+            .build();
+        let kinds: Vec<Kind> = scanner
+            .scan_all(text.as_bytes())
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [Kind::Phone],
+            "a medium CPR number is below cpr's high"
+        );
+    }
+
+    #[test]
+    fn extra_context_word_raises_a_kind_like_its_own_words() {
+        let n = valid("010190", "123");
+        let text = format!("medlemsnr {n}");
+        let plain = ScannerBuilder::new().today(today()).build();
+        assert_eq!(
+            plain.scan_all(text.as_bytes())[0].confidence,
+            Confidence::Medium
+        );
+        let with_word = ScannerBuilder::new()
+            .today(today())
+            .context_word(Kind::Cpr, pos("medlemsnr", true))
+            .build();
+        let found = with_word.scan_all(text.as_bytes());
+        assert_eq!(found[0].confidence, Confidence::High);
+        assert!(found[0].reasons.contains(&Reason::Context("medlemsnr")));
+    }
+
+    #[test]
+    fn allow_word_near_a_finding_suppresses_only_that_kind() {
+        let n = dashed(&valid("010190", "123"));
+        let text = format!("testperson {n} +45 20 30 40 50");
+        let scanner = ScannerBuilder::new()
+            .today(today())
+            .allow_word(Kind::Cpr, "testperson")
+            .build();
+        let kinds: Vec<Kind> = scanner
+            .scan_all(text.as_bytes())
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert_eq!(kinds, [Kind::Phone]);
+    }
+
+    #[test]
+    fn allowlisted_value_is_not_reported_nor_re_reported_as_another_kind() {
+        let n = valid("010190", "123");
+        let text = format!("cpr {n}, cpr {}", valid("241287", "456"));
+        let allow = AllowValues::new(&[dashed(&n)], &[], None).unwrap();
+        let scanner = ScannerBuilder::new()
+            .today(today())
+            .kinds(KindSet::all())
+            .min_confidence(Confidence::Low)
+            .allow_values(allow)
+            .build();
+        let found = scanner.scan_all(text.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, Kind::Cpr);
+        assert_eq!(found[0].offset as usize, text.rfind("2412").unwrap());
+    }
+
+    #[test]
+    fn custom_rule_finds_an_in_house_identifier_and_names_its_rule() {
+        let rules =
+            CustomRules::compile(&[custom("employee-id", r"\bEMP-\d{6}\b", Confidence::High)])
+                .unwrap();
+        let scanner = ScannerBuilder::new().today(today()).rules(rules).build();
+        let found = scanner.scan_all(b"owner: EMP-123456\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, Kind::Custom);
+        assert_eq!(found[0].kind_name(), "employee-id");
+        assert_eq!(found[0].rule.as_ref().unwrap().id, "employee-id");
+        assert!(found[0].reasons.contains(&Reason::Rule("rule:employee-id")));
+        assert_eq!(found[0].masked(), "***-******");
+    }
+
+    #[test]
+    fn custom_rules_are_off_when_the_custom_kind_is_not_chosen() {
+        let rules = CustomRules::compile(&[custom("e", r"EMP-\d{6}", Confidence::High)]).unwrap();
+        let scanner = ScannerBuilder::new()
+            .today(today())
+            .kinds(KindSet::defaults().without(Kind::Custom))
+            .rules(rules)
+            .build();
+        assert!(scanner.scan_all(b"EMP-123456").is_empty());
+    }
+
+    #[test]
+    fn built_in_kind_beats_a_custom_rule_of_equal_confidence_on_the_same_span() {
+        let n = valid("010190", "123");
+        let rules =
+            CustomRules::compile(&[custom("ten", r"\b\d{10}\b", Confidence::Medium)]).unwrap();
+        let scanner = ScannerBuilder::new().today(today()).rules(rules).build();
+        let found = scanner.scan_all(n.as_bytes());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, Kind::Cpr);
+        let other = scanner.scan_all(b"9999999999");
+        assert_eq!(other[0].kind_name(), "ten");
+    }
+
+    #[test]
+    fn custom_rules_keep_the_split_invariant() {
+        let rules = CustomRules::compile(&[
+            custom("emp", r"\bEMP-\d{6}\b", Confidence::Medium),
+            custom("ten", r"\d{10}", Confidence::Low),
+        ])
+        .unwrap();
+        let scanner = ScannerBuilder::new()
+            .today(today())
+            .min_confidence(Confidence::Low)
+            .rules(rules)
+            .build();
+        let hay = format!(
+            "a EMP-123456 b {}\nEMP-654321 {} 12345678901\n",
+            valid("010190", "123"),
+            dashed(&valid("241287", "456"))
+        );
+        assert_split_invariant(hay.as_bytes(), &scanner);
     }
 }

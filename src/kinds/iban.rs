@@ -150,7 +150,7 @@ pub fn registry_length(code: [u8; 2]) -> Option<usize> {
 /// Folds one IBAN character into a running remainder modulo 97 (digits count as one decimal
 /// digit, letters as two: `A = 10 .. Z = 35`); `None` for any other byte.
 #[inline]
-fn fold(rem: u32, b: u8) -> Option<u32> {
+pub(crate) fn fold(rem: u32, b: u8) -> Option<u32> {
     match b {
         b'0'..=b'9' => Some((rem * 10 + u32::from(b - b'0')) % 97),
         b'A'..=b'Z' => Some((rem * 100 + u32::from(b - b'A' + 10)) % 97),
