@@ -9,6 +9,7 @@
 
 pub mod allow;
 pub mod cli;
+pub mod config;
 pub mod context;
 pub mod cpr;
 pub mod date;
