@@ -65,9 +65,19 @@ pub struct Args {
     #[arg(long, value_name = "LIST", value_parser = KindSet::parse)]
     pub kinds: Option<KindSet>,
 
-    /// Report findings at or above this confidence.
-    #[arg(long, value_enum, default_value_t = ConfidenceArg::Medium)]
-    pub min_confidence: ConfidenceArg,
+    /// Report findings at or above this confidence (default: the configuration file's
+    /// `min_confidence`, else medium). Per-kind minimums of the file still apply.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
+
+    /// Read settings, user rules and allowlists from FILE (default: the first cprscan.toml in
+    /// the current directory or above it).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any cprscan.toml.
+    #[arg(long)]
+    pub no_config: bool,
 
     /// Output format: JSON lines (schema v1, see docs/output.md) or one human line per finding.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
@@ -99,6 +109,22 @@ pub struct Args {
 pub enum Command {
     /// List every kind cprscan can look for, and whether it is on by default.
     Kinds,
+    /// Work with the detection rules.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Run every rule's examples and counter-examples (built-in kinds and the configuration's
+    /// [[rule]]s); exit 1 listing each failure, 0 when all pass, 2 on a configuration error.
+    Check {
+        /// The configuration file (default: the first cprscan.toml here or above).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -140,8 +166,12 @@ pub struct Config {
     pub max_filesize: Option<u64>,
     pub follow: bool,
     pub threads: usize,
-    pub kinds: KindSet,
-    pub min_confidence: Confidence,
+    /// `--kinds`, if given (the configuration file decides otherwise).
+    pub kinds: Option<KindSet>,
+    /// `--min-confidence`, if given.
+    pub min_confidence: Option<Confidence>,
+    pub config_file: Option<PathBuf>,
+    pub no_config: bool,
     pub format: Format,
     pub show_values: bool,
     pub key_file: Option<PathBuf>,
@@ -184,8 +214,10 @@ impl Config {
             max_filesize: args.max_filesize,
             follow: args.follow,
             threads,
-            kinds: args.kinds.unwrap_or_default(),
-            min_confidence: args.min_confidence.into(),
+            kinds: args.kinds,
+            min_confidence: args.min_confidence.map(Confidence::from),
+            config_file: args.config,
+            no_config: args.no_config,
             format: args.format,
             show_values: args.show_values,
             key_file: args.key_file,

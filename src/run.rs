@@ -15,7 +15,10 @@ use std::time::Instant;
 use clap::Parser;
 use ignore::WalkState;
 
-use crate::cli::{Args, Command, Config, Input};
+use crate::allow::AllowValues;
+use crate::cli::{Args, Command, Config, Input, RulesAction};
+use crate::config::Settings;
+use crate::finding::Confidence;
 use crate::finding::Kind;
 use crate::fingerprint::Fingerprinter;
 use crate::output::{InputOutput, Output};
@@ -100,6 +103,9 @@ pub fn main() -> i32 {
     let mut args = Args::parse();
     match args.command.take() {
         Some(Command::Kinds) => list_kinds(),
+        Some(Command::Rules {
+            action: RulesAction::Check { config },
+        }) => crate::check::main(config.as_deref()),
         None => run(&Config::from_args(args)),
     }
 }
@@ -127,7 +133,26 @@ fn list_kinds() -> i32 {
 /// Runs a scan with `config`, writing to stdout and stderr.
 pub fn run(config: &Config) -> i32 {
     let started = Instant::now();
-    let excludes = match Excludes::new(&config.excludes) {
+    let settings = if config.no_config {
+        Settings::default()
+    } else {
+        match crate::config::locate(config.config_file.as_deref()).map(|p| Settings::load(&p)) {
+            None => Settings::default(),
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                eprintln!("cprscan: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    };
+    let kinds = settings.kinds(config.kinds);
+    let excluded: Vec<String> = config
+        .excludes
+        .iter()
+        .chain(&settings.allow_paths)
+        .cloned()
+        .collect();
+    let excludes = match Excludes::new(&excluded) {
         Ok(ex) => ex,
         Err(msg) => {
             eprintln!("cprscan: {msg}");
@@ -136,18 +161,43 @@ pub fn run(config: &Config) -> i32 {
     };
     let mut builder = ScannerBuilder::new();
     builder
-        .min_confidence(config.min_confidence)
-        .kinds(config.kinds)
+        .min_confidence(
+            config
+                .min_confidence
+                .or(settings.min_confidence)
+                .unwrap_or(Confidence::Medium),
+        )
+        .kinds(kinds)
         .context(config.context);
     if let Some(today) = config.today {
         builder.today(today);
     }
+    settings.apply(&mut builder);
     let mut printer = Printer::new(config.format, config.show_values, config.color);
-    match Fingerprinter::from_file_or_env(config.key_file.as_deref()) {
-        Ok(Some(fp)) => printer = printer.with_fingerprints(fp),
-        Ok(None) => {}
+    let fingerprinter = match Fingerprinter::from_file_or_env(config.key_file.as_deref()) {
+        Ok(fp) => fp,
         Err(msg) => {
             eprintln!("cprscan: {msg}");
+            return EXIT_ERROR;
+        }
+    };
+    if let Some(fp) = &fingerprinter {
+        printer = printer.with_fingerprints(fp.clone());
+    }
+    match AllowValues::new(
+        &settings.allow_values,
+        &settings.allow_fingerprints,
+        fingerprinter,
+    ) {
+        Ok(allow) => {
+            builder.allow_values(allow);
+        }
+        Err(msg) => {
+            let file = settings
+                .path
+                .as_deref()
+                .unwrap_or(Path::new("cprscan.toml"));
+            eprintln!("cprscan: {}: allow.fingerprints: {msg}", file.display());
             return EXIT_ERROR;
         }
     }
@@ -176,8 +226,12 @@ pub fn run(config: &Config) -> i32 {
 
     let summary = shared.stats.summary(
         started.elapsed().as_millis().min(u64::MAX as u128) as u64,
-        config.kinds,
-        &[],
+        kinds,
+        &if kinds.contains(Kind::Custom) {
+            settings.custom_kinds()
+        } else {
+            Vec::new()
+        },
     );
     if !shared.out.is_closed() {
         shared.out.summary(&summary);
