@@ -84,6 +84,9 @@ struct Shared<'a> {
     scanner: Scanner,
     out: Output,
     stats: Stats,
+    /// The configuration file in use, canonical: it holds examples and allowlisted values by
+    /// design, so a walk that meets it skips it.
+    config_file: Option<PathBuf>,
 }
 
 impl Shared<'_> {
@@ -210,6 +213,7 @@ pub fn run(config: &Config) -> i32 {
             printer,
         ),
         stats: Stats::default(),
+        config_file: settings.path.as_deref().and_then(|p| p.canonicalize().ok()),
     };
 
     let mut pending: Vec<PathBuf> = Vec::new();
@@ -294,6 +298,9 @@ fn visit(
             Err(e) => shared.error(&path, &format!("cannot open: {e}")),
         },
         Action::File => {
+            if is_config_file(shared, entry.path()) {
+                return shared.skip(&path, "the configuration file in use: not scanned");
+            }
             if let Some(max) = shared.config.max_filesize {
                 if let Ok(md) = entry.metadata() {
                     if md.len() > max {
@@ -309,6 +316,13 @@ fn visit(
             scan_file(shared, entry.path(), &path, searcher, buf);
         }
     }
+}
+
+/// Whether `path` is the configuration file in use (compared by name first: cheap).
+fn is_config_file(shared: &Shared, path: &Path) -> bool {
+    shared.config_file.as_deref().is_some_and(|config| {
+        config.file_name() == path.file_name() && path.canonicalize().is_ok_and(|p| p == config)
+    })
 }
 
 /// A path as shown in records: lossy UTF-8 of the path as given joined with the walked part.

@@ -13,6 +13,11 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// The binary without the injected date, for subcommands (which take no scan options).
+pub fn bin_plain() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cprscan"))
+}
+
 pub fn testdata(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("testdata")
@@ -60,7 +65,11 @@ impl Run {
 
 /// Runs the binary with `args` in `dir` (the repository root if `None`) and `stdin` as input.
 pub fn run_in(dir: Option<&Path>, args: &[&str], stdin: &[u8]) -> Run {
-    let mut cmd = bin();
+    run_cmd(bin(), dir, args, stdin)
+}
+
+/// Runs `cmd` with `args` in `dir` (the repository root if `None`) and `stdin` as input.
+pub fn run_cmd(mut cmd: Command, dir: Option<&Path>, args: &[&str], stdin: &[u8]) -> Run {
     cmd.args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
