@@ -228,3 +228,11 @@ fn rules_check_reports_a_configuration_error_with_exit_2() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("kind.cpf"), "{}", r.stderr);
 }
+
+#[test]
+fn documented_example_configuration_passes_its_own_check() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = rules_check(root, &["--config", "cprscan.example.toml"]);
+    assert_eq!(r.status, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("ok    employee-id"), "{}", r.stdout);
+}
