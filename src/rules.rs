@@ -11,6 +11,11 @@
 //! word boundary), like the built-in kinds; `(?u)` turns Unicode classes back on. A match must
 //! stay on one line and be at most [`MAX_LEN`] bytes long, like every finding: others are
 //! dropped.
+//!
+//! Matches are leftmost-first from the start of each line, so they are the same however the
+//! input is read, as long as a line fits the search driver's buffer (lines up to 256 KiB; the
+//! driver cuts only longer ones). On a longer line, a rule whose matches can chain into each
+//! other (`\d{4}` on a run of digits) may pick a different phase near a cut.
 
 use std::sync::Arc;
 
