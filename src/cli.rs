@@ -61,7 +61,8 @@ pub struct Args {
     pub threads: Option<usize>,
 
     /// Kinds to look for, comma-separated (`all` for every kind, `default` for the defaults);
-    /// `cprscan kinds` lists them. Default: cpr, cpr-substitute, email, phone, iban, card.
+    /// `cprscan kinds` lists them. Default: cpr, cpr-substitute, email, phone, iban, card, and
+    /// `custom` (the user rules of the configuration file, if any).
     #[arg(long, value_name = "LIST", value_parser = KindSet::parse)]
     pub kinds: Option<KindSet>,
 

@@ -129,6 +129,25 @@ fn list_kinds() -> i32 {
             kind.description()
         ));
     }
+    // The user rules of the configuration in effect here, if any.
+    match crate::config::locate(None).map(|p| Settings::load(&p)) {
+        Some(Ok(settings)) => {
+            for rule in &settings.rules {
+                let what = if rule.description.is_empty() {
+                    format!("user rule {:?}", rule.spec.id)
+                } else {
+                    format!("user rule {:?}: {}", rule.spec.id, rule.description)
+                };
+                text.push_str(&format!("{:<16} {:<8} {what}\n", rule.spec.kind, "custom"));
+            }
+        }
+        Some(Err(e)) => {
+            print!("{text}");
+            eprintln!("cprscan: {e}");
+            return EXIT_ERROR;
+        }
+        None => {}
+    }
     print!("{text}");
     EXIT_CLEAN
 }

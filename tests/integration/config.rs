@@ -236,3 +236,14 @@ fn documented_example_configuration_passes_its_own_check() {
     assert_eq!(r.status, 0, "{}", r.stdout);
     assert!(r.stdout.contains("ok    employee-id"), "{}", r.stdout);
 }
+
+#[test]
+fn kinds_lists_the_user_rules_of_the_configuration_in_effect() {
+    let r = run_cmd(bin_plain(), Some(&mixed()), &["kinds"], b"");
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let last = r.stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("employee-id") && last.contains("custom"),
+        "{last}"
+    );
+}
