@@ -295,13 +295,13 @@ impl Settings {
                 builder.min_confidence_for(*kind, min);
             }
             for w in &s.context_words {
-                builder.context_word(*kind, pos(rules::leak(w.clone()), true));
+                builder.context_word(*kind, pos(rules::intern(w), true));
             }
             for w in &s.negative_words {
-                builder.context_word(*kind, neg(rules::leak(w.clone()), true));
+                builder.context_word(*kind, neg(rules::intern(w), true));
             }
             for w in &s.allow_words {
-                builder.allow_word(*kind, rules::leak(w.clone()));
+                builder.allow_word(*kind, rules::intern(w));
             }
         }
         if !self.rules.is_empty() {

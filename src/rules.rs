@@ -196,10 +196,24 @@ pub struct RuleMatch {
     pub m: Match,
 }
 
-/// Leaks a string: rule names and words live as long as the process (a run compiles its
-/// configuration once), so reasons can stay `&'static str` like the built-in ones.
-pub(crate) fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
+/// Interns a string for the life of the process: rule names and user words end up in
+/// reasons, which are `&'static str` like the built-in ones. A run reads its configuration
+/// once, and each distinct string is kept once however often it is interned, so this is
+/// bounded by the configuration's size.
+pub(crate) fn intern(s: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static STRINGS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut set = STRINGS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(&known) = set.get(s) {
+        return known;
+    }
+    let new: &'static str = Box::leak(s.to_string().into_boxed_str());
+    set.insert(new);
+    new
 }
 
 impl CustomRules {
@@ -251,13 +265,10 @@ impl CustomRules {
                 }),
                 confidence: s.confidence,
                 validate: s.validate,
-                reason: leak(format!("rule:{}", s.id)),
+                reason: intern(&format!("rule:{}", s.id)),
                 allow: (!s.allow_words.is_empty()).then(|| {
-                    let words: Vec<_> = s
-                        .allow_words
-                        .iter()
-                        .map(|w| pos(leak(w.clone()), true))
-                        .collect();
+                    let words: Vec<_> =
+                        s.allow_words.iter().map(|w| pos(intern(w), true)).collect();
                     ContextMatcher::new(&words)
                 }),
             })
