@@ -309,4 +309,8 @@ table_tests! {
     cpr_table_finds_real_cpr_numbers_and_rejects_look_alikes => "cpr.toml",
     iban_table_checks_registry_length_and_mod97 => "iban.toml",
     card_table_checks_luhn_issuer_and_layout => "card.toml",
+    cpr_substitute_table_finds_day_plus_60_and_ecpr_numbers => "cpr-substitute.toml",
+    email_table_finds_addresses_and_rejects_file_names_and_local_hosts => "email.toml",
+    phone_table_finds_danish_and_international_numbers_and_needs_context_for_bare_ones => "phone.toml",
+    cvr_table_needs_vat_form_or_context_and_mod11 => "cvr.toml",
 }
