@@ -313,4 +313,8 @@ table_tests! {
     email_table_finds_addresses_and_rejects_file_names_and_local_hosts => "email.toml",
     phone_table_finds_danish_and_international_numbers_and_needs_context_for_bare_ones => "phone.toml",
     cvr_table_needs_vat_form_or_context_and_mod11 => "cvr.toml",
+    bank_account_table_needs_context => "bank-account.toml",
+    passport_table_needs_context => "passport.toml",
+    driving_licence_table_needs_context => "driving-licence.toml",
+    ip_table_finds_addresses_in_logs_and_lowers_special_ranges_and_versions => "ip.toml",
 }
