@@ -233,6 +233,7 @@ fn run_table(file: &str) {
         let kinds_arg = kinds.map_or("all".to_string(), |k| k.join(","));
         let out = util::run_on_file(
             &[
+                "--no-config",
                 "--kinds",
                 &kinds_arg,
                 "--min-confidence",
@@ -289,6 +290,21 @@ fn run_table(file: &str) {
 }
 
 #[test]
+fn every_kind_has_a_table_of_true_and_false_positives() {
+    // User rules (`custom`) have their own tests with the configuration file.
+    for kind in Kind::ALL.iter().filter(|&&k| k != Kind::Custom) {
+        let table = load(&format!("{kind}.toml"));
+        let (positive, negative): (Vec<&Case>, Vec<&Case>) = table
+            .case
+            .iter()
+            .partition(|c| c.expect.iter().any(|e| e.kind == kind.as_str()));
+        assert!(positive.len() >= 5, "{kind}: few true positives");
+        assert!(negative.len() >= 5, "{kind}: few false positives");
+    }
+    assert!(util::testdata("kinds/overlaps.toml").exists());
+}
+
+#[test]
 fn failure_messages_mask_the_numbers_in_the_haystack() {
     let masked = util::mask_numbers("cpr 010190-1238, tlf +45 12 34 56 78");
     assert_eq!(masked, "cpr 010190-****, tlf +45 12 34 ** **");
@@ -317,4 +333,5 @@ table_tests! {
     passport_table_needs_context => "passport.toml",
     driving_licence_table_needs_context => "driving-licence.toml",
     ip_table_finds_addresses_in_logs_and_lowers_special_ranges_and_versions => "ip.toml",
+    overlaps_table_reports_one_finding_per_span_and_the_stronger_validation_wins => "overlaps.toml",
 }
