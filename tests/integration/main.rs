@@ -4,4 +4,5 @@
 mod cases;
 mod cli;
 mod config;
+mod kinds;
 mod util;

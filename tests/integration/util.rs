@@ -96,3 +96,39 @@ pub fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Runs the binary with `args` on a temporary file holding `data` (the file's path is the last
+/// argument), so the input goes through the file reader rather than stdin.
+pub fn run_on_file(args: &[&str], data: &[u8]) -> Run {
+    let dir = tree(&[("input.txt", data)]);
+    let path = dir.path().join("input.txt");
+    let mut all: Vec<&str> = args.to_vec();
+    all.push(path.to_str().expect("temporary path is UTF-8"));
+    run_in(Some(dir.path()), &all, b"")
+}
+
+/// `text` fit for a failure message: in every run of digits and the separators a number is
+/// written with (space, `-`, `.`, `/`, `+`, `(`, `)`), every digit after the sixth becomes `*`,
+/// so a CPR number (or a card, IBAN, phone number) shows its first six digits at most: its
+/// layout stays visible, its serial does not.
+pub fn mask_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits_in_run = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits_in_run += 1;
+            out.push(if digits_in_run > 6 { '*' } else { c });
+        } else {
+            let separator = matches!(c, ' ' | '-' | '.' | '/' | '+' | '(' | ')' | '\t')
+                || matches!(
+                    c,
+                    '\u{a0}' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2212}'
+                );
+            if !separator {
+                digits_in_run = 0;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
