@@ -171,8 +171,9 @@ fn layout_ok(groups: &[usize]) -> bool {
 
 /// For a four-digit run `hay[start..end]` followed by a separator and digits: where the
 /// grouped number ends, if its groups form a card layout and the sequence does not continue
-/// with the same separator on either side.
-fn grouped_end(hay: &[u8], start: usize, end: usize) -> Option<usize> {
+/// with the same separator on either side. The second end, if any, drops a short fifth group:
+/// a card printed in fours is often followed by its expiry month (`12/29`) or security code.
+fn grouped_end(hay: &[u8], start: usize, end: usize) -> Option<(usize, Option<usize>)> {
     let sep = *hay.get(end)?;
     if sep != b' ' && sep != b'-' {
         return None;
@@ -183,11 +184,13 @@ fn grouped_end(hay: &[u8], start: usize, end: usize) -> Option<usize> {
     let mut groups = [4usize, 0, 0, 0, 0];
     let mut count = 1;
     let mut at = end;
+    let mut before_last = end;
     while hay.get(at) == Some(&sep) && hay.get(at + 1).is_some_and(|&b| is_digit(b)) {
         if count == groups.len() {
             return None;
         }
         let from = at + 1;
+        before_last = at;
         at = from;
         while hay.get(at).is_some_and(|&b| is_digit(b)) {
             at += 1;
@@ -202,13 +205,18 @@ fn grouped_end(hay: &[u8], start: usize, end: usize) -> Option<usize> {
         }
         count += 1;
     }
-    layout_ok(&groups[..count]).then_some(at)
+    let shorter = (count == 5 && groups[4] <= 3).then_some(before_last);
+    layout_ok(&groups[..count]).then_some((at, shorter))
 }
 
 /// Recognises a card number whose first group (or whole compact form) is `hay[start..end]`.
 pub fn at_digit_run(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
-    let (stop, grouped) = match end - start {
-        4 => (grouped_end(hay, start, end)?, true),
+    if end - start == 4 {
+        let (full, shorter) = grouped_end(hay, start, end)?;
+        return validate(hay, start, full, true, ctx)
+            .or_else(|| validate(hay, start, shorter?, true, ctx));
+    }
+    let stop = match end - start {
         13..=MAX_DIGITS => {
             let before = start.checked_sub(1).map(|i| hay[i]);
             let decimal_before =
@@ -218,10 +226,15 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, ctx: Context) -> Optio
             if before == Some(b'+') || decimal_before || decimal_after {
                 return None;
             }
-            (end, false)
+            end
         }
         _ => return None,
     };
+    validate(hay, start, stop, false, ctx)
+}
+
+/// Checks the digits of `hay[start..stop]` (a compact or grouped number) as a card number.
+fn validate(hay: &[u8], start: usize, stop: usize, grouped: bool, ctx: Context) -> Option<Match> {
     if !is_boundary(hay, start.wrapping_sub(1)) || !is_boundary(hay, stop) {
         return None;
     }
@@ -648,5 +661,22 @@ mod tests {
             let hidden = mask(value.as_bytes()).matches('*').count();
             assert!(hidden * 2 >= n, "{n}");
         }
+    }
+
+    #[test]
+    fn card_in_fours_followed_by_expiry_or_security_code_is_found() {
+        // 4111 1111 1111 1111 is the well-known Visa test number (Luhn passes).
+        for text in [
+            "kort 4111 1111 1111 1111 12/29",
+            "kort 4111 1111 1111 1111 123",
+        ] {
+            let (found, _) = scan(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(found, "4111 1111 1111 1111", "{text}");
+        }
+    }
+
+    #[test]
+    fn dropping_a_group_needs_a_short_last_group() {
+        assert!(scan("4111 1111 1111 1111 1234").is_none());
     }
 }

@@ -33,6 +33,8 @@ pub const WORDS: &[Word] = &[
     pos("momsnr", true),
     pos("vat", false),
     pos("virksomhed", true),
+    // A sole proprietorship's CVR number is personal data; the word is one compound.
+    pos("enkeltmandsvirksomhed", true),
     neg("tlf", true),
     neg("telefon", true),
     neg("mobil", true),
