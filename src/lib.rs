@@ -17,6 +17,7 @@ pub mod date;
 pub mod digits;
 pub mod finding;
 pub mod fingerprint;
+pub mod interrupt;
 pub mod kinds;
 pub mod mask;
 pub mod output;

@@ -21,6 +21,8 @@ pub struct Summary {
     pub errors: u64,
     pub skipped: u64,
     pub elapsed_ms: u64,
+    /// Stopped early by Ctrl-C or SIGTERM: the counts cover only what was scanned.
+    pub interrupted: bool,
 }
 
 /// Formats records in one output format.
@@ -73,6 +75,8 @@ struct SummaryRecord {
     errors: u64,
     skipped: u64,
     elapsed_ms: u64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    interrupted: bool,
 }
 
 const RESET: &str = "\x1b[0m";
@@ -192,6 +196,7 @@ impl Printer {
                     errors: s.errors,
                     skipped: s.skipped,
                     elapsed_ms: s.elapsed_ms,
+                    interrupted: s.interrupted,
                 };
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
                 out.push(b'\n');
@@ -201,13 +206,14 @@ impl Printer {
                     s.findings.iter().map(|(k, n)| format!("{k} {n}")).collect();
                 let _ = writeln!(
                     out,
-                    "cprscan: {} files, {} bytes, findings: {}; {} errors, {} skipped, {} ms",
+                    "cprscan: {} files, {} bytes, findings: {}; {} errors, {} skipped, {} ms{}",
                     s.files,
                     s.bytes,
                     counts.join(", "),
                     s.errors,
                     s.skipped,
-                    s.elapsed_ms
+                    s.elapsed_ms,
+                    if s.interrupted { " (interrupted)" } else { "" }
                 );
             }
         }

@@ -21,6 +21,7 @@ use crate::config::Settings;
 use crate::finding::Confidence;
 use crate::finding::Kind;
 use crate::fingerprint::Fingerprinter;
+use crate::interrupt;
 use crate::output::{InputOutput, Output};
 use crate::printer::{Printer, Summary};
 use crate::scanner::{KindSet, Scanner, ScannerBuilder};
@@ -33,6 +34,8 @@ pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 /// Exit status: an error (unreadable path, bad usage); wins over findings.
 pub const EXIT_ERROR: i32 = 2;
+/// Exit status: stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Buffer size for streams: small, so a pipe's data is scanned as it arrives.
 const STREAM_CHUNK: usize = 64 * 1024;
@@ -74,6 +77,7 @@ impl Stats {
             errors: self.errors.load(Ordering::Relaxed),
             skipped: self.skipped.load(Ordering::Relaxed),
             elapsed_ms,
+            interrupted: false,
         }
     }
 }
@@ -155,6 +159,7 @@ fn list_kinds() -> i32 {
 /// Runs a scan with `config`, writing to stdout and stderr.
 pub fn run(config: &Config) -> i32 {
     let started = Instant::now();
+    interrupt::install();
     let settings = if config.no_config {
         Settings::default()
     } else {
@@ -241,6 +246,9 @@ pub fn run(config: &Config) -> i32 {
             Input::Path(p) => pending.push(p.clone()),
             Input::Stdin => {
                 walk_paths(&shared, &mut pending, &excludes);
+                if interrupt::interrupted() {
+                    break;
+                }
                 scan_stream(&shared, "-", io::stdin().lock());
             }
         }
@@ -256,6 +264,10 @@ pub fn run(config: &Config) -> i32 {
             Vec::new()
         },
     );
+    let summary = Summary {
+        interrupted: interrupt::interrupted(),
+        ..summary
+    };
     if !shared.out.is_closed() {
         shared.out.summary(&summary);
     }
@@ -264,7 +276,9 @@ pub fn run(config: &Config) -> i32 {
 }
 
 fn exit_status(s: &Summary) -> i32 {
-    if s.errors > 0 {
+    if s.interrupted {
+        EXIT_INTERRUPTED
+    } else if s.errors > 0 {
         EXIT_ERROR
     } else if s.findings.iter().any(|(_, n)| *n > 0) {
         EXIT_FINDINGS
@@ -283,8 +297,11 @@ fn walk_paths(shared: &Shared, pending: &mut Vec<PathBuf>, excludes: &Excludes) 
         let mut searcher = Searcher::default();
         let mut buf = Vec::with_capacity(64 * 1024);
         Box::new(move |entry| {
+            if interrupt::interrupted() {
+                return WalkState::Quit;
+            }
             visit(shared, entry, &mut searcher, &mut buf);
-            if shared.out.is_closed() {
+            if shared.out.is_closed() || interrupt::interrupted() {
                 WalkState::Quit
             } else {
                 WalkState::Continue
@@ -418,8 +435,16 @@ struct CountingReader<R> {
 }
 
 impl<R: Read> Read for CountingReader<R> {
+    /// Ends the input early (as if at its end) once a stop is asked for: what was read is
+    /// reported, nothing more is read.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        if interrupt::interrupted() {
+            return Ok(0);
+        }
+        let n = match self.inner.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && interrupt::interrupted() => 0,
+            res => res?,
+        };
         self.n += n as u64;
         Ok(n)
     }

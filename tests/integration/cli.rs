@@ -387,3 +387,42 @@ fn context_snippets_mask_every_span_on_the_line() {
     let plain = run_in(None, &["-"], input);
     assert!(plain.of_type("finding")[0].get("context").is_none());
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_on_an_open_stream_flushes_whole_lines_and_a_summary_marked_interrupted() {
+    let mut child = util::bin()
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(b"cpr 010190-1238\n").unwrap();
+    input.flush().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("\"type\":\"finding\""), "{first}");
+    // The stream is still open: cprscan is blocked reading it when the signal comes.
+    let pid = child.id() as i32;
+    // SAFETY: sends a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    drop(input);
+    assert_eq!(status.code(), Some(130));
+    let lines: Vec<&str> = rest.lines().collect();
+    assert_eq!(lines.len(), 1, "{rest}");
+    let summary: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["interrupted"], true);
+    assert_eq!(summary["findings"]["cpr"], 1);
+}
+
+#[test]
+fn summary_has_no_interrupted_field_when_the_scan_completes() {
+    let r = run(&["testdata/clean.txt"]);
+    assert!(r.summary().get("interrupted").is_none(), "{}", r.stdout);
+}
