@@ -334,6 +334,7 @@ mod tests {
             errors: 1,
             skipped: 0,
             elapsed_ms: 5,
+            interrupted: false,
         };
         Printer::new(Format::Jsonl, false, false).summary(&mut out, &s);
         assert_eq!(
