@@ -1,7 +1,6 @@
 //! `testdata/cpr-cases.toml` through the library and through the binary: one expected result,
 //! checked along every path (ripgrep's testutil idea).
 
-use cprscan::search::Searcher;
 use cprscan::{Confidence, Date, Finding, ScannerBuilder};
 use serde::Deserialize;
 
@@ -50,15 +49,10 @@ fn case_table_through_the_library_whole_and_byte_by_byte() {
         assert_eq!(whole, case.expect, "case {:?}", case.name);
 
         // The same text read one byte at a time, as a pipe might deliver it.
-        let mut streamed = Vec::new();
-        let mut sink = |b: &[Finding]| {
-            streamed.extend(b.iter().map(row));
-            Ok(())
-        };
-        let reader = std::io::BufReader::with_capacity(1, case.text.as_bytes());
-        Searcher::new(1)
-            .search_reader(&scanner, reader, &mut sink)
-            .unwrap();
+        let streamed: Vec<Row> = util::scan_byte_by_byte(&scanner, &case.text)
+            .iter()
+            .map(row)
+            .collect();
         assert_eq!(streamed, case.expect, "case {:?} streamed", case.name);
     }
 }

@@ -118,16 +118,9 @@ fn stdin_number_split_across_two_writes_is_found_once() {
 
 #[test]
 fn stdin_line_is_reported_while_the_stream_is_still_open() {
-    let mut child = util::bin()
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
+    let (mut child, mut input, stdout) = util::spawn_on_open_stdin();
     input.write_all(b"cpr 010190-1238\n").unwrap();
     input.flush().unwrap();
-    let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut line = String::new();
@@ -391,16 +384,10 @@ fn context_snippets_mask_every_span_on_the_line() {
 #[cfg(unix)]
 #[test]
 fn sigterm_on_an_open_stream_flushes_whole_lines_and_a_summary_marked_interrupted() {
-    let mut child = util::bin()
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
+    let (mut child, mut input, stdout) = util::spawn_on_open_stdin();
     input.write_all(b"cpr 010190-1238\n").unwrap();
     input.flush().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut stdout = BufReader::new(stdout);
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
     assert!(first.contains("\"type\":\"finding\""), "{first}");

@@ -7,7 +7,6 @@
 //! confidences: a failure message never holds a raw CPR number from the table.
 
 use cprscan::scanner::KindSet;
-use cprscan::search::Searcher;
 use cprscan::{Confidence, Date, Finding, Kind, ScannerBuilder};
 use serde::Deserialize;
 
@@ -212,15 +211,10 @@ fn run_table(file: &str) {
             continue;
         }
 
-        let mut streamed = Vec::new();
-        let mut sink = |b: &[Finding]| {
-            streamed.extend(b.iter().map(row));
-            Ok(())
-        };
-        let reader = std::io::BufReader::with_capacity(1, case.text.as_bytes());
-        Searcher::new(1)
-            .search_reader(&scanner, reader, &mut sink)
-            .unwrap();
+        let streamed: Vec<Row> = util::scan_byte_by_byte(&scanner, &case.text)
+            .iter()
+            .map(row)
+            .collect();
         if !matches(&want, &streamed) {
             failures.push(failure(
                 case,

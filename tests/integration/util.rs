@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 
 /// The injected "today" every test uses, so results never depend on the calendar.
 pub const TODAY: &str = "2026-11-23";
@@ -131,4 +131,31 @@ pub fn mask_numbers(text: &str) -> String {
         }
     }
     out
+}
+
+/// The findings of `text` read one byte at a time, as a pipe might deliver it.
+pub fn scan_byte_by_byte(scanner: &cprscan::Scanner, text: &str) -> Vec<cprscan::Finding> {
+    let mut found = Vec::new();
+    let mut sink = |b: &[cprscan::Finding]| {
+        found.extend_from_slice(b);
+        Ok(())
+    };
+    let reader = std::io::BufReader::with_capacity(1, text.as_bytes());
+    cprscan::search::Searcher::new(1)
+        .search_reader(scanner, reader, &mut sink)
+        .unwrap();
+    found
+}
+
+/// The binary reading stdin from a pipe this test keeps open: the child, its stdin and stdout.
+pub fn spawn_on_open_stdin() -> (Child, ChildStdin, ChildStdout) {
+    let mut child = bin()
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    (child, stdin, stdout)
 }
