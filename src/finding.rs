@@ -204,6 +204,16 @@ impl fmt::Display for Reason {
     }
 }
 
+/// Why a finding is accepted rather than a problem: it is still counted (and listed in SARIF
+/// as suppressed) but does not fail a gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Suppression {
+    /// A `cprscan:ignore` marker on its line or `cprscan:ignore-next-line` on the line before.
+    Inline,
+    /// In the baseline given with `--baseline`.
+    Baseline,
+}
+
 /// The user rule behind a [`Kind::Custom`] finding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RuleTag {
@@ -230,6 +240,8 @@ pub struct Finding {
     pub context: Option<String>,
     /// The user rule that found a [`Kind::Custom`] finding; `None` for built-in kinds.
     pub rule: Option<Arc<RuleTag>>,
+    /// Set when the finding is accepted (inline marker, baseline).
+    pub suppressed: Option<Suppression>,
     value: Box<[u8]>,
 }
 
@@ -252,6 +264,7 @@ impl Finding {
             reasons,
             context: None,
             rule: None,
+            suppressed: None,
             value: value.into(),
         }
     }

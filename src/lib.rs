@@ -8,6 +8,7 @@
 //! text. The scanner does no I/O and knows no output format.
 
 pub mod allow;
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;

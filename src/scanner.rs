@@ -16,7 +16,7 @@ use crate::context::{pos, ContextMatcher, Nearby, Word, CPR_WORDS};
 use crate::cpr::{self, Evidence, ExceptionDates};
 use crate::date::Date;
 use crate::digits::{find_class, is_digit};
-use crate::finding::{Confidence, Finding, Kind};
+use crate::finding::{Confidence, Finding, Kind, Suppression};
 use crate::kinds::{self, contextual, substitute, Match};
 use crate::rules::{CustomRules, RuleMatch};
 
@@ -103,6 +103,7 @@ pub struct ScannerBuilder {
     allow_words: Vec<(Kind, Word)>,
     rules: Option<Arc<CustomRules>>,
     allow_values: Option<Arc<AllowValues>>,
+    inline_ignore: bool,
 }
 
 /// The most bytes a context snippet may show on each side of a finding: well inside
@@ -122,6 +123,7 @@ impl Default for ScannerBuilder {
             allow_words: Vec::new(),
             rules: None,
             allow_values: None,
+            inline_ignore: false,
         }
     }
 }
@@ -195,6 +197,15 @@ impl ScannerBuilder {
         self
     }
 
+    /// Marks findings on a line holding `cprscan:ignore`, or after a line holding
+    /// `cprscan:ignore-next-line`, as [`Suppression::Inline`] (in any comment syntax: the
+    /// marker is looked for as text). The previous line is seen when it starts within
+    /// [`MARGIN`] bytes of the finding. Default: off.
+    pub fn inline_ignore(&mut self, on: bool) -> &mut Self {
+        self.inline_ignore = on;
+        self
+    }
+
     pub fn build(&self) -> Scanner {
         // Snippets mask what any kind detects at any confidence, allowlisted or not, so they
         // get a scanner of their own that looks for everything.
@@ -241,6 +252,7 @@ impl ScannerBuilder {
             allow_words,
             rules: self.rules.clone(),
             allow_values: self.allow_values.clone(),
+            inline_ignore: self.inline_ignore,
             today: self.today.unwrap_or_else(Date::today),
             exceptions: self
                 .exceptions
@@ -292,6 +304,7 @@ pub struct Scanner {
     allow_words: Vec<Option<ContextMatcher>>,
     rules: Option<Arc<CustomRules>>,
     allow_values: Option<Arc<AllowValues>>,
+    inline_ignore: bool,
     today: Date,
     exceptions: ExceptionDates,
     kinds: KindSet,
@@ -443,6 +456,9 @@ impl Scanner {
                 );
                 if let (Some(rule), Some(rules)) = (c.rule, &self.rules) {
                     f.rule = Some(rules.tag(rule).clone());
+                }
+                if self.inline_ignore && ignored_inline(hay, start) {
+                    f.suppressed = Some(Suppression::Inline);
                 }
                 if let Some(snippets) = &self.snippets {
                     f.context = Some(snippets.snippet(hay, &f, self.context));
@@ -618,6 +634,39 @@ impl Scanner {
             });
         }
     }
+}
+
+/// The inline marker; `cprscan:ignore-next-line` starts with it.
+const IGNORE: &[u8] = b"cprscan:ignore";
+const NEXT_LINE: &[u8] = b"-next-line";
+
+/// How far from a finding an inline marker is looked for: on its line, this many bytes either
+/// side; on the line before, its last this many bytes. Bounded so the answer never depends on
+/// how the input was split into reads (it is well inside [`MARGIN`]).
+const IGNORE_REACH: usize = 480;
+
+/// Whether the line around `at` holds `cprscan:ignore` (not followed by `-next-line`), or the
+/// line before it `cprscan:ignore-next-line`, within [`IGNORE_REACH`].
+fn ignored_inline(hay: &[u8], at: usize) -> bool {
+    let lo = at.saturating_sub(IGNORE_REACH);
+    let start = memchr::memrchr(b'\n', &hay[lo..at]).map_or(lo, |i| lo + i + 1);
+    let hi = (at + IGNORE_REACH).min(hay.len());
+    let end = memchr::memchr(b'\n', &hay[at..hi]).map_or(hi, |i| at + i);
+    let marks = |text: &[u8], next_line: bool| {
+        memchr::memmem::find_iter(text, IGNORE)
+            .any(|i| text[i + IGNORE.len()..].starts_with(NEXT_LINE) == next_line)
+    };
+    if marks(&hay[start..end], false) {
+        return true;
+    }
+    // The line before exists only if this one starts after a newline that is in `hay`.
+    if start == 0 || hay[start - 1] != b'\n' {
+        return false;
+    }
+    let prev_end = start - 1;
+    let lo = prev_end.saturating_sub(IGNORE_REACH);
+    let prev_start = memchr::memrchr(b'\n', &hay[lo..prev_end]).map_or(lo, |i| lo + i + 1);
+    marks(&hay[prev_start..prev_end], true)
 }
 
 /// Appends `bytes` as text with control characters escaped (`\t`, `\u{1b}`) and invalid UTF-8
@@ -1013,5 +1062,66 @@ mod tests {
             dashed(&valid("241287", "456"))
         );
         assert_split_invariant(hay.as_bytes(), &scanner);
+    }
+
+    fn inline(text: &str) -> Vec<(usize, Option<Suppression>)> {
+        ScannerBuilder::new()
+            .today(today())
+            .inline_ignore(true)
+            .build()
+            .scan_all(text.as_bytes())
+            .iter()
+            .map(|f| (f.line_of(text), f.suppressed))
+            .collect()
+    }
+
+    trait LineOf {
+        fn line_of(&self, text: &str) -> usize;
+    }
+
+    impl LineOf for Finding {
+        fn line_of(&self, text: &str) -> usize {
+            text[..self.offset as usize].matches('\n').count() + 1
+        }
+    }
+
+    #[test]
+    fn inline_marker_in_any_comment_syntax_suppresses_its_line_only() {
+        let n = dashed(&valid("010190", "123"));
+        for marker in [
+            "# cprscan:ignore",
+            "// cprscan:ignore",
+            "/* cprscan:ignore */",
+            "<!-- cprscan:ignore -->",
+            "-- cprscan:ignore",
+        ] {
+            let text = format!("cpr {n} {marker}\ncpr {n}\n");
+            assert_eq!(
+                inline(&text),
+                [(1, Some(Suppression::Inline)), (2, None)],
+                "{marker}"
+            );
+        }
+    }
+
+    #[test]
+    fn ignore_next_line_suppresses_the_following_line_not_its_own() {
+        let n = dashed(&valid("010190", "123"));
+        let text = format!("cpr {n} # cprscan:ignore-next-line\ncpr {n}\ncpr {n}\n");
+        assert_eq!(
+            inline(&text),
+            [(1, None), (2, Some(Suppression::Inline)), (3, None)]
+        );
+    }
+
+    #[test]
+    fn markers_are_ignored_when_inline_ignore_is_off() {
+        let n = dashed(&valid("010190", "123"));
+        let text = format!("cpr {n} # cprscan:ignore\n");
+        let found = ScannerBuilder::new()
+            .today(today())
+            .build()
+            .scan_all(text.as_bytes());
+        assert_eq!(found[0].suppressed, None);
     }
 }
