@@ -25,6 +25,7 @@ pub mod output;
 pub mod printer;
 pub mod rules;
 pub mod run;
+pub mod sarif;
 pub mod scanner;
 pub mod search;
 pub mod walk;
