@@ -15,7 +15,7 @@ use crate::allow::AllowValues;
 use crate::context::{pos, ContextMatcher, Nearby, Word, CPR_WORDS};
 use crate::cpr::{self, Evidence, ExceptionDates};
 use crate::date::Date;
-use crate::digits::{find_class, is_digit};
+use crate::digits::{find_class, for_each_run};
 use crate::finding::{Confidence, Finding, Kind, Suppression};
 use crate::kinds::{self, contextual, substitute, Match};
 use crate::rules::{CustomRules, RuleMatch};
@@ -259,6 +259,7 @@ impl ScannerBuilder {
                 .clone()
                 .unwrap_or_else(ExceptionDates::shipped),
             kinds: self.kinds,
+            gate: Gate::new(self.kinds),
             context: self.context,
             snippets,
             cpr_context: ContextMatcher::new(&with_extra(Kind::Cpr, CPR_WORDS)),
@@ -312,6 +313,7 @@ pub struct Scanner {
     snippets: Option<Box<Scanner>>,
     cpr_context: ContextMatcher,
     contexts: Contexts,
+    gate: Gate,
 }
 
 impl Default for Scanner {
@@ -525,26 +527,28 @@ impl Scanner {
 
     /// Offers every digit run starting in `from..until` to the enabled digit-anchored kinds.
     fn digit_pass(&self, hay: &[u8], from: usize, until: usize, cands: &mut Vec<Candidate>) {
-        let mut pos = from;
-        // A run that started before the reported range belongs to whoever reported that part.
-        if pos > 0 && pos < hay.len() && is_digit(hay[pos - 1]) {
-            pos = find_class(hay, pos, false);
-        }
-        while pos < until {
-            let start = find_class(hay, pos, true);
-            if start >= until {
-                break;
-            }
-            let end = find_class(hay, start + 1, false);
-            self.digit_run(hay, start, end, cands);
-            pos = end;
+        for_each_run(hay, from, until, |start, end| {
+            self.digit_run(hay, start, end, cands)
+        });
+    }
+
+    /// Offers one run to the kinds that can start there. Logs hold a digit run every ~9 bytes,
+    /// nearly all of them short parts of timestamps, ids and IPs, so [`Gate`] first tests the
+    /// run's length and neighbouring bytes against what any enabled kind could accept.
+    #[inline(always)]
+    fn digit_run(&self, hay: &[u8], start: usize, end: usize, cands: &mut Vec<Candidate>) {
+        if self.gate.admits(hay, start, end) {
+            self.digit_run_slow(hay, start, end, cands);
         }
     }
 
-    #[inline]
-    fn digit_run(&self, hay: &[u8], start: usize, end: usize, cands: &mut Vec<Candidate>) {
+    #[inline(never)]
+    fn digit_run_slow(&self, hay: &[u8], start: usize, end: usize, cands: &mut Vec<Candidate>) {
+        let len = end - start;
+        let prev = start.checked_sub(1).map(|i| hay[i]);
+        let next = hay.get(end).copied();
         if self.kinds.contains(Kind::Cpr) {
-            match end - start {
+            match len {
                 10 => self.cpr_candidate(hay, start, end, None, cands),
                 6 => {
                     if let Some(serial) = serial_after_separator(hay, end) {
@@ -555,8 +559,21 @@ impl Scanner {
             }
         }
         let c = &self.contexts;
-        let mut offer = |kind: Kind, m: Option<Match>| {
-            if let Some(m) = m {
+        if let Some(ctx) = &c.substitute {
+            if matches!(len, 6 | 7 | 10) {
+                let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
+                if let Some(m) = substitute::at_digit_run(hay, start, end, self.today, &lookup) {
+                    cands.push(Candidate {
+                        kind: Kind::CprSubstitute,
+                        m,
+                        rule: None,
+                    });
+                }
+            }
+        }
+        let mut offer = |kind: Kind, ctx: &ContextMatcher, find: kinds::DigitFn| {
+            let lookup = |s: usize, e: usize| -> Nearby { ctx.nearby(hay, s, e) };
+            if let Some(m) = find(hay, start, end, &lookup) {
                 cands.push(Candidate {
                     kind,
                     m,
@@ -564,28 +581,48 @@ impl Scanner {
                 });
             }
         };
-        if let Some(ctx) = &c.substitute {
-            let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
-            offer(
-                Kind::CprSubstitute,
-                substitute::at_digit_run(hay, start, end, self.today, &lookup),
-            );
+        // Each gate repeats the first rejection of the validator it guards (see its source).
+        if let Some(ctx) = &c.iban {
+            if len >= 2 && prev.is_some_and(|b| b.is_ascii_uppercase()) {
+                offer(Kind::Iban, ctx, kinds::iban::at_digit_run);
+            }
         }
-        type DigitFn = fn(&[u8], usize, usize, kinds::Context) -> Option<Match>;
-        let digit_kinds: [(Kind, &Option<ContextMatcher>, DigitFn); 8] = [
-            (Kind::Iban, &c.iban, kinds::iban::at_digit_run),
-            (Kind::Card, &c.card, kinds::card::at_digit_run),
-            (Kind::Cvr, &c.cvr, kinds::cvr::at_digit_run),
-            (Kind::Phone, &c.phone, kinds::phone::at_digit_run),
-            (Kind::BankAccount, &c.bank, contextual::bank_account_at),
-            (Kind::Passport, &c.passport, contextual::passport_at),
-            (Kind::DrivingLicence, &c.licence, contextual::licence_at),
-            (Kind::Ip, &c.ip, kinds::ip::ipv4_at),
-        ];
-        for (kind, ctx, find) in digit_kinds {
-            if let Some(ctx) = ctx {
-                let lookup = |s: usize, e: usize| -> Nearby { ctx.nearby(hay, s, e) };
-                offer(kind, find(hay, start, end, &lookup));
+        if let Some(ctx) = &c.card {
+            if (len == 4 && matches!(next, Some(b' ' | b'-'))) || (13..=19).contains(&len) {
+                offer(Kind::Card, ctx, kinds::card::at_digit_run);
+            }
+        }
+        if let Some(ctx) = &c.cvr {
+            if len == 8 {
+                offer(Kind::Cvr, ctx, kinds::cvr::at_digit_run);
+            }
+        }
+        if let Some(ctx) = &c.phone {
+            let plus = prev == Some(b'+');
+            let bare = hay[start] >= b'2'
+                && (len == 8 || (matches!(len, 2 | 4) && matches!(next, Some(b' ' | 0xC2))));
+            if len <= 15 && (plus || bare || (len >= 4 && hay[start..start + 4] == *b"0045")) {
+                offer(Kind::Phone, ctx, kinds::phone::at_digit_run);
+            }
+        }
+        if let Some(ctx) = &c.bank {
+            if len == 4 {
+                offer(Kind::BankAccount, ctx, contextual::bank_account_at);
+            }
+        }
+        if let Some(ctx) = &c.passport {
+            if len == 9 {
+                offer(Kind::Passport, ctx, contextual::passport_at);
+            }
+        }
+        if let Some(ctx) = &c.licence {
+            if len == 8 {
+                offer(Kind::DrivingLicence, ctx, contextual::licence_at);
+            }
+        }
+        if let Some(ctx) = &c.ip {
+            if len <= 3 && next == Some(b'.') {
+                offer(Kind::Ip, ctx, kinds::ip::ipv4_at);
             }
         }
     }
@@ -678,6 +715,88 @@ fn push_escaped(out: &mut String, bytes: &[u8]) {
         } else {
             out.push(c);
         }
+    }
+}
+
+/// A conservative first test of a digit run, built from the enabled kinds: it admits every run
+/// some enabled validator could accept, judging only by the run's length, its first digit and
+/// the bytes just before and after it. Each rule below copies the first rejection of the
+/// validator it stands for; [`Scanner::digit_run_slow`] then applies the same rules per kind.
+#[derive(Clone, Debug)]
+struct Gate {
+    /// Per run length (31: 31 or more), a set of [`Gate::ANY`], [`Gate::NEXT`], [`Gate::ZERO`].
+    by_len: [u8; 32],
+    /// The bytes after a run that a [`Gate::NEXT`] length needs.
+    next: [bool; 256],
+    /// The bytes before a run that admit it at any length (`+`, an IBAN's country code).
+    prev: [bool; 256],
+}
+
+impl Gate {
+    /// Admit the length as it is.
+    const ANY: u8 = 1;
+    /// Admit the length if the byte after the run is in `next`.
+    const NEXT: u8 = 2;
+    /// Admit the length if the run starts with `0` (`0045…`).
+    const ZERO: u8 = 4;
+
+    fn new(kinds: KindSet) -> Gate {
+        let mut g = Gate {
+            by_len: [0; 32],
+            next: [false; 256],
+            prev: [false; 256],
+        };
+        let mut rule = |kind: Kind, lens: &[usize], flag: u8, next: &[u8]| {
+            if kinds.contains(kind) {
+                for &l in lens {
+                    g.by_len[l] |= flag;
+                }
+                for &b in next {
+                    g.next[usize::from(b)] = true;
+                }
+            }
+        };
+        // What `cpr::separator_len` accepts first.
+        let separators = b"- \t/.\xC2\xE2";
+        rule(Kind::Cpr, &[10], Gate::ANY, &[]);
+        rule(Kind::Cpr, &[6], Gate::NEXT, separators);
+        rule(Kind::CprSubstitute, &[7, 10], Gate::ANY, &[]);
+        rule(Kind::CprSubstitute, &[6], Gate::NEXT, separators);
+        rule(Kind::Card, &[13, 14, 15, 16, 17, 18, 19], Gate::ANY, &[]);
+        rule(Kind::Card, &[4], Gate::NEXT, b" -");
+        rule(Kind::Cvr, &[8], Gate::ANY, &[]);
+        rule(Kind::Phone, &[8], Gate::ANY, &[]);
+        rule(Kind::Phone, &[2, 4], Gate::NEXT, b" \xC2");
+        rule(
+            Kind::Phone,
+            &[4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+            Gate::ZERO,
+            &[],
+        );
+        rule(Kind::BankAccount, &[4], Gate::NEXT, b"- /");
+        rule(Kind::Passport, &[9], Gate::ANY, &[]);
+        rule(Kind::DrivingLicence, &[8], Gate::ANY, &[]);
+        rule(Kind::Ip, &[1, 2, 3], Gate::NEXT, b".");
+        if kinds.contains(Kind::Phone) {
+            g.prev[usize::from(b'+')] = true;
+        }
+        if kinds.contains(Kind::Iban) {
+            for b in b'A'..=b'Z' {
+                g.prev[usize::from(b)] = true;
+            }
+        }
+        g
+    }
+
+    #[inline(always)]
+    fn admits(&self, hay: &[u8], start: usize, end: usize) -> bool {
+        let rule = self.by_len[(end - start).min(31)];
+        let prev = if start > 0 { hay[start - 1] } else { 0 };
+        let next = hay.get(end).copied().unwrap_or(0);
+        rule & Gate::ANY != 0
+            || (rule & Gate::NEXT != 0 && self.next[usize::from(next)])
+            || (rule & Gate::ZERO != 0 && hay[start] == b'0')
+            || (start > 0 && self.prev[usize::from(prev)])
     }
 }
 
@@ -907,6 +1026,145 @@ mod tests {
                 .kinds(kinds)
                 .build();
             assert_split_invariant(hay, &scanner);
+        }
+    }
+
+    /// Every digit-anchored candidate, found by offering every run to every enabled validator
+    /// with no gate, as the scanner did before [`Gate`].
+    fn ungated(scanner: &Scanner, hay: &[u8]) -> Vec<(Kind, usize, usize, Confidence)> {
+        let mut cands = Vec::new();
+        for_each_run(hay, 0, hay.len(), |start, end| {
+            let c = &scanner.contexts;
+            if scanner.kinds.contains(Kind::Cpr) {
+                match end - start {
+                    10 => scanner.cpr_candidate(hay, start, end, None, &mut cands),
+                    6 => {
+                        if let Some(serial) = serial_after_separator(hay, end) {
+                            scanner.cpr_candidate(hay, start, end, Some(serial), &mut cands);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(ctx) = &c.substitute {
+                let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
+                if let Some(m) = substitute::at_digit_run(hay, start, end, scanner.today, &lookup) {
+                    cands.push(Candidate {
+                        kind: Kind::CprSubstitute,
+                        m,
+                        rule: None,
+                    });
+                }
+            }
+            let all: [(Kind, &Option<ContextMatcher>, kinds::DigitFn); 8] = [
+                (Kind::Iban, &c.iban, kinds::iban::at_digit_run),
+                (Kind::Card, &c.card, kinds::card::at_digit_run),
+                (Kind::Cvr, &c.cvr, kinds::cvr::at_digit_run),
+                (Kind::Phone, &c.phone, kinds::phone::at_digit_run),
+                (Kind::BankAccount, &c.bank, contextual::bank_account_at),
+                (Kind::Passport, &c.passport, contextual::passport_at),
+                (Kind::DrivingLicence, &c.licence, contextual::licence_at),
+                (Kind::Ip, &c.ip, kinds::ip::ipv4_at),
+            ];
+            for (kind, ctx, find) in all {
+                if let Some(ctx) = ctx {
+                    let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
+                    if let Some(m) = find(hay, start, end, &lookup) {
+                        cands.push(Candidate {
+                            kind,
+                            m,
+                            rule: None,
+                        });
+                    }
+                }
+            }
+        });
+        cands
+            .iter()
+            .map(|c| (c.kind, c.m.start, c.m.end, c.m.confidence))
+            .collect()
+    }
+
+    #[test]
+    fn the_run_gate_admits_every_run_a_validator_accepts() {
+        // Pieces every kind accepts in some layout, and near misses, glued by separators that
+        // make some runs touch: the gate must not lose one candidate.
+        let pieces = [
+            dashed(&valid("010190", "123")),
+            valid("241287", "456"),
+            format!("{} - {}", "311299", "9873"),
+            "010190\u{2011}1238".to_string(),
+            "010190\u{a0}1238".to_string(),
+            "0203291WQ3".into(),
+            "020329-1WQ3".into(),
+            "610190-1234".into(),
+            "DK5000400440116243".into(),
+            "DK50 0040 0440 1162 43".into(),
+            "GB82WEST12345698765432".into(),
+            "4571 0101 9012 3455".into(),
+            "4571-0101-9012-3455".into(),
+            "5200 0000 0000 0007".into(),
+            "4571010190123455".into(),
+            "+45 12 34 56 78".into(),
+            "+4512345678".into(),
+            "(+45) 1234 5678".into(),
+            "0045 12345678".into(),
+            "004512345678".into(),
+            "+1 212 555 0100".into(),
+            "+298 123456".into(),
+            "tlf 12 34 56 78".into(),
+            "telefon 1234 5678".into(),
+            "mobil 22\u{a0}33 44 55".into(),
+            "tlf. 23456789".into(),
+            "CVR 12345674".into(),
+            "DK12345674".into(),
+            "reg.nr 1234-1234567890".into(),
+            "konto 1234 123456".into(),
+            "pas 123456789".into(),
+            "kørekort 12345678".into(),
+            "10.217.122.138".into(),
+            "2024-03-01 00:00:00.013".into(),
+            "cpr".into(),
+            "x".into(),
+        ];
+        let glue = [
+            " ", "-", "", ".", "/", ";", "\n", "+", "(", ")", "\t", ":", "DK", "\u{a0}",
+        ];
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let mut text = String::new();
+        for _ in 0..3000 {
+            text.push_str(&pieces[next(pieces.len())]);
+            text.push_str(glue[next(glue.len())]);
+        }
+        let hay = text.as_bytes();
+        for kinds in [KindSet::defaults(), KindSet::all()] {
+            let scanner = ScannerBuilder::new()
+                .min_confidence(Confidence::Low)
+                .today(Date::new(2026, 11, 23).unwrap())
+                .kinds(kinds)
+                .build();
+            let mut gated = Vec::new();
+            scanner.digit_pass(hay, 0, hay.len(), &mut gated);
+            let gated: Vec<_> = gated
+                .iter()
+                .map(|c| (c.kind, c.m.start, c.m.end, c.m.confidence))
+                .collect();
+            let mut expected = ungated(&scanner, hay);
+            let mut got = gated;
+            expected.sort();
+            got.sort();
+            assert!(
+                expected.len() > 500,
+                "the text has candidates: {}",
+                expected.len()
+            );
+            assert_eq!(got, expected, "kinds {kinds:?}");
         }
     }
 
