@@ -15,7 +15,7 @@ use crate::allow::AllowValues;
 use crate::context::{pos, ContextMatcher, Nearby, Word, CPR_WORDS};
 use crate::cpr::{self, Evidence, ExceptionDates};
 use crate::date::Date;
-use crate::digits::{find_class, for_each_run};
+use crate::digits::{find_class, for_each_run, is_digit};
 use crate::finding::{Confidence, Finding, Kind, Suppression};
 use crate::kinds::{self, contextual, substitute, Match};
 use crate::rules::{CustomRules, RuleMatch};
@@ -720,83 +720,110 @@ fn push_escaped(out: &mut String, bytes: &[u8]) {
 
 /// A conservative first test of a digit run, built from the enabled kinds: it admits every run
 /// some enabled validator could accept, judging only by the run's length, its first digit and
-/// the bytes just before and after it. Each rule below copies the first rejection of the
-/// validator it stands for; [`Scanner::digit_run_slow`] then applies the same rules per kind.
+/// a few bytes around it. Each rule copies the first rejections of the validator it stands for;
+/// [`Scanner::digit_run_slow`] then applies them per kind. Every field is a set of run lengths
+/// (bit `n`, bit 31 for 31 or more), so the test is a handful of table lookups and one branch:
+/// most runs fail it, and a branch per rule would be mispredicted on every other run.
 #[derive(Clone, Debug)]
 struct Gate {
-    /// Per run length (31: 31 or more), a set of [`Gate::ANY`], [`Gate::NEXT`], [`Gate::ZERO`].
-    by_len: [u8; 32],
-    /// The bytes after a run that a [`Gate::NEXT`] length needs.
-    next: [bool; 256],
-    /// The bytes before a run that admit it at any length (`+`, an IBAN's country code).
-    prev: [bool; 256],
+    /// Admitted as they are.
+    any: u32,
+    /// Admitted if the run starts with `0` (`0045…`).
+    zero: u32,
+    /// Admitted by the byte after the run.
+    next: [u32; 256],
+    /// Admitted by the byte after the run if the run starts with `2`..`9`.
+    next_high: [u32; 256],
+    /// Admitted by the byte after the run if the fourth byte after that is a digit (a group of
+    /// at least four digits follows a one-byte separator).
+    next_group: [u32; 256],
+    /// Admitted by the byte before the run.
+    prev: [u32; 256],
+    /// Admitted after two upper-case letters (an IBAN's country code).
+    after_letters: u32,
+}
+
+/// The set of the run lengths `lens`.
+fn lengths(lens: &[usize]) -> u32 {
+    lens.iter().fold(0, |m, &l| m | 1 << l)
 }
 
 impl Gate {
-    /// Admit the length as it is.
-    const ANY: u8 = 1;
-    /// Admit the length if the byte after the run is in `next`.
-    const NEXT: u8 = 2;
-    /// Admit the length if the run starts with `0` (`0045…`).
-    const ZERO: u8 = 4;
-
     fn new(kinds: KindSet) -> Gate {
         let mut g = Gate {
-            by_len: [0; 32],
-            next: [false; 256],
-            prev: [false; 256],
+            any: 0,
+            zero: 0,
+            next: [0; 256],
+            next_high: [0; 256],
+            next_group: [0; 256],
+            prev: [0; 256],
+            after_letters: 0,
         };
-        let mut rule = |kind: Kind, lens: &[usize], flag: u8, next: &[u8]| {
+        let on = |kind: Kind, lens: &[usize]| {
             if kinds.contains(kind) {
-                for &l in lens {
-                    g.by_len[l] |= flag;
-                }
-                for &b in next {
-                    g.next[usize::from(b)] = true;
-                }
+                lengths(lens)
+            } else {
+                0
+            }
+        };
+        let add = |table: &mut [u32; 256], bytes: &[u8], lens: u32| {
+            for &b in bytes {
+                table[usize::from(b)] |= lens;
             }
         };
         // What `cpr::separator_len` accepts first.
         let separators = b"- \t/.\xC2\xE2";
-        rule(Kind::Cpr, &[10], Gate::ANY, &[]);
-        rule(Kind::Cpr, &[6], Gate::NEXT, separators);
-        rule(Kind::CprSubstitute, &[7, 10], Gate::ANY, &[]);
-        rule(Kind::CprSubstitute, &[6], Gate::NEXT, separators);
-        rule(Kind::Card, &[13, 14, 15, 16, 17, 18, 19], Gate::ANY, &[]);
-        rule(Kind::Card, &[4], Gate::NEXT, b" -");
-        rule(Kind::Cvr, &[8], Gate::ANY, &[]);
-        rule(Kind::Phone, &[8], Gate::ANY, &[]);
-        rule(Kind::Phone, &[2, 4], Gate::NEXT, b" \xC2");
-        rule(
-            Kind::Phone,
-            &[4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
-            Gate::ZERO,
-            &[],
-        );
-        rule(Kind::BankAccount, &[4], Gate::NEXT, b"- /");
-        rule(Kind::Passport, &[9], Gate::ANY, &[]);
-        rule(Kind::DrivingLicence, &[8], Gate::ANY, &[]);
-        rule(Kind::Ip, &[1, 2, 3], Gate::NEXT, b".");
-        if kinds.contains(Kind::Phone) {
-            g.prev[usize::from(b'+')] = true;
-        }
+        let all_bytes: Vec<u8> = (0..=255).collect();
+        let upper: Vec<u8> = (b'A'..=b'Z').collect();
+
+        g.any |= on(Kind::Cpr, &[10]);
+        add(&mut g.next, separators, on(Kind::Cpr, &[6]));
+
+        g.any |= on(Kind::CprSubstitute, &[10]);
+        add(&mut g.next, separators, on(Kind::CprSubstitute, &[6]));
+        // An eCPR's seventh digit is followed by two capital letters.
+        add(&mut g.next, &upper, on(Kind::CprSubstitute, &[7]));
+
+        g.any |= on(Kind::Card, &[13, 14, 15, 16, 17, 18, 19]);
+        // Grouped: every layout's second group has 4 or 6 digits.
+        add(&mut g.next_group, b" -", on(Kind::Card, &[4]));
+
+        g.any |= on(Kind::Cvr, &[8]);
+
+        let phone_any: Vec<usize> = (1..=15).collect();
+        add(&mut g.prev, b"+", on(Kind::Phone, &phone_any));
+        g.zero |= on(Kind::Phone, &[4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+        // A bare number starts with 2-9: `12345678`, `1234 5678`, `12 34 56 78`.
+        add(&mut g.next_high, &all_bytes, on(Kind::Phone, &[8]));
+        add(&mut g.next_high, b" \xC2", on(Kind::Phone, &[2, 4]));
+
+        // Reg.nr, separator, then an account of 6 to 10 digits.
+        add(&mut g.next_group, b"- /", on(Kind::BankAccount, &[4]));
+        g.any |= on(Kind::Passport, &[9]);
+        g.any |= on(Kind::DrivingLicence, &[8]);
+        add(&mut g.next, b".", on(Kind::Ip, &[1, 2, 3]));
         if kinds.contains(Kind::Iban) {
-            for b in b'A'..=b'Z' {
-                g.prev[usize::from(b)] = true;
-            }
+            g.after_letters = !0 << 2;
         }
         g
     }
 
     #[inline(always)]
     fn admits(&self, hay: &[u8], start: usize, end: usize) -> bool {
-        let rule = self.by_len[(end - start).min(31)];
+        let all_if = |c: bool| 0u32.wrapping_sub(u32::from(c));
+        let at = |i: usize| hay.get(i).copied().unwrap_or(0);
+        let first = hay[start];
         let prev = if start > 0 { hay[start - 1] } else { 0 };
-        let next = hay.get(end).copied().unwrap_or(0);
-        rule & Gate::ANY != 0
-            || (rule & Gate::NEXT != 0 && self.next[usize::from(next)])
-            || (rule & Gate::ZERO != 0 && hay[start] == b'0')
-            || (start > 0 && self.prev[usize::from(prev)])
+        let prev2 = if start > 1 { hay[start - 2] } else { 0 };
+        let next = usize::from(at(end));
+        let lens = self.any
+            | self.next[next]
+            | self.prev[usize::from(prev)]
+            | (self.zero & all_if(first == b'0'))
+            | (self.next_high[next] & all_if(first >= b'2'))
+            | (self.next_group[next] & all_if(is_digit(at(end + 4))))
+            | (self.after_letters & all_if(prev.is_ascii_uppercase() & prev2.is_ascii_uppercase()));
+        lens & 1 << (end - start).min(31) != 0
     }
 }
 
