@@ -25,7 +25,7 @@ use crate::interrupt;
 use crate::output::{InputOutput, Output};
 use crate::printer::{Printer, Summary};
 use crate::scanner::{KindSet, Scanner, ScannerBuilder};
-use crate::search::{SearchError, Searcher};
+use crate::search::{search_parallel, SearchError, Searcher, PART};
 use crate::walk::{self, Action, Excludes};
 
 /// Exit status: no finding at or above the threshold.
@@ -379,7 +379,44 @@ fn scan_file(
     };
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
     let output = InputOutput::new(&shared.out, shown, false, std::mem::take(buf));
+    #[cfg(unix)]
+    if shared.config.threads > 1 {
+        if let Some(len) = file.metadata().ok().map(|m| m.len()) {
+            if len >= PARALLEL_MIN {
+                *buf = search_split(shared, &file, len, shown, output);
+                return;
+            }
+        }
+    }
     *buf = search(shared, searcher, file, shown, output);
+}
+
+/// Files at least this big are split into parts scanned by all threads at once: one big file
+/// would otherwise keep one core busy and the others idle.
+const PARALLEL_MIN: u64 = 4 * PART as u64;
+
+/// Searches one big file with all threads (see [`search_parallel`]); like [`search`] otherwise.
+#[cfg(unix)]
+fn search_split(
+    shared: &Shared,
+    file: &File,
+    len: u64,
+    shown: &str,
+    mut output: InputOutput,
+) -> Vec<u8> {
+    use std::os::unix::fs::FileExt;
+    let read_at = |offset: u64, buf: &mut [u8]| file.read_at(buf, offset);
+    let mut sink = |batch: &[crate::finding::Finding]| output.findings(batch);
+    let res = search_parallel(
+        &shared.scanner,
+        &read_at,
+        len,
+        shared.config.threads,
+        PART,
+        &mut sink,
+    );
+    shared.stats.bytes.fetch_add(len, Ordering::Relaxed);
+    finish_output(shared, shown, output, res)
 }
 
 fn scan_stream<R: Read>(shared: &Shared, shown: &str, reader: R) {
@@ -405,6 +442,17 @@ fn search<R: Read>(
     let mut sink = |batch: &[crate::finding::Finding]| output.findings(batch);
     let res = searcher.search_reader(&shared.scanner, &mut counting, &mut sink);
     shared.stats.bytes.fetch_add(counting.n, Ordering::Relaxed);
+    finish_output(shared, shown, output, res)
+}
+
+/// Counts an input's findings, writes what is left of its output, and reports a read error
+/// after the findings that came before it. Returns the output buffer for reuse.
+fn finish_output(
+    shared: &Shared,
+    shown: &str,
+    output: InputOutput,
+    res: Result<u64, SearchError>,
+) -> Vec<u8> {
     for (total, n) in shared.stats.findings.iter().zip(output.counts) {
         total.fetch_add(n, Ordering::Relaxed);
     }

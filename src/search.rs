@@ -212,6 +212,175 @@ impl Searcher {
     }
 }
 
+/// Reads bytes at an absolute offset, like `FileExt::read_at`: how a big file is read by several
+/// workers at once.
+pub type ReadAt<'a> = &'a (dyn Fn(u64, &mut [u8]) -> io::Result<usize> + Sync);
+
+/// Bytes per part when a big input is split between workers: big enough that the [`MARGIN`]
+/// read twice and the per-part hand-over cost nothing measurable, small enough that a few parts
+/// in flight per worker keep memory in tens of MiB.
+pub const PART: usize = 4 << 20;
+
+/// What a worker hands back for one part: findings located relative to the part (line 1 is the
+/// line the part starts in, columns on it counted from the part's start), and the part's
+/// newlines, so the parts can be stitched together in order.
+struct PartResult {
+    findings: Vec<Finding>,
+    newlines: u64,
+    /// Absolute offset after the part's last newline, if it has one.
+    last_line_start: Option<u64>,
+}
+
+/// Fills `buf` from `read_at` at `offset`; fewer bytes only at end of input.
+fn read_full(read_at: ReadAt, mut offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match read_at(offset, &mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Scans the part `from..until` of an input of `len` bytes, reading [`MARGIN`] bytes of
+/// context each side into `buf`.
+fn scan_part(
+    scanner: &Scanner,
+    read_at: ReadAt,
+    len: u64,
+    from: u64,
+    until: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<PartResult> {
+    let lo = from.saturating_sub(MARGIN as u64);
+    let hi = (until + MARGIN as u64).min(len);
+    buf.resize((hi - lo) as usize, 0);
+    let got = read_full(read_at, lo, buf)?;
+    // A file that shrank since its length was taken ends early; scan what is there.
+    let hay = &buf[..got];
+    let end = ((until - lo) as usize).min(hay.len());
+    let start = ((from - lo) as usize).min(end);
+    let mut findings = Vec::new();
+    scanner.scan(hay, start..end, &mut findings);
+    for f in &mut findings {
+        f.offset += lo;
+    }
+    let mut lines = Lines {
+        counted: lo + start as u64,
+        line: 1,
+        line_start: lo + start as u64,
+    };
+    lines.locate(hay, lo, &mut findings, lo + end as u64);
+    Ok(PartResult {
+        findings,
+        newlines: lines.line - 1,
+        last_line_start: (lines.line > 1).then_some(lines.line_start),
+    })
+}
+
+/// Searches the first `len` bytes of a positional input (a big file) with `threads` workers,
+/// each scanning parts of `part` bytes; hands findings to `sink` in offset order, with exactly
+/// the offsets, lines and columns one sequential search gives. At most two parts per worker
+/// are in flight, so memory stays bounded whatever the size. Returns the bytes searched.
+pub fn search_parallel(
+    scanner: &Scanner,
+    read_at: ReadAt,
+    len: u64,
+    threads: usize,
+    part: usize,
+    sink: &mut dyn Sink,
+) -> Result<u64, SearchError> {
+    use std::collections::BTreeMap;
+    use std::sync::{mpsc, Condvar, Mutex};
+
+    let part = part.max(1) as u64;
+    let parts = len.div_ceil(part).max(1);
+    let threads = threads.max(1);
+    let window = 2 * threads as u64;
+    // (next part to hand out, parts delivered to the sink, stop)
+    let state = Mutex::new((0u64, 0u64, false));
+    let turn = Condvar::new();
+    let (tx, rx) = mpsc::channel::<(u64, io::Result<PartResult>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (state, turn) = (&state, &turn);
+            scope.spawn(move || {
+                let mut buf = Vec::new();
+                loop {
+                    let k = {
+                        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+                        while !st.2 && st.0 < parts && st.0 >= st.1 + window {
+                            st = turn.wait(st).unwrap_or_else(|e| e.into_inner());
+                        }
+                        if st.2 || st.0 >= parts {
+                            return;
+                        }
+                        st.0 += 1;
+                        st.0 - 1
+                    };
+                    let from = k * part;
+                    let until = (from + part).min(len);
+                    let res = scan_part(scanner, read_at, len, from, until, &mut buf);
+                    if tx.send((k, res)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let stop = || {
+            state.lock().unwrap_or_else(|e| e.into_inner()).2 = true;
+            turn.notify_all();
+        };
+        let mut pending = BTreeMap::new();
+        let mut next = 0u64;
+        let mut line_base = 1u64;
+        let mut line_start = 0u64;
+        while next < parts {
+            let Ok((k, res)) = rx.recv() else {
+                break;
+            };
+            pending.insert(k, res);
+            while let Some(res) = pending.remove(&next) {
+                let mut r = match res {
+                    Ok(r) => r,
+                    Err(e) => {
+                        stop();
+                        return Err(SearchError::Read(e));
+                    }
+                };
+                for f in &mut r.findings {
+                    if f.line == 1 {
+                        f.column = f.offset - line_start + 1;
+                    }
+                    f.line += line_base - 1;
+                }
+                if !r.findings.is_empty() {
+                    if let Err(e) = sink.findings(&r.findings) {
+                        stop();
+                        return Err(SearchError::Sink(e));
+                    }
+                }
+                line_base += r.newlines;
+                if let Some(at) = r.last_line_start {
+                    line_start = at;
+                }
+                next += 1;
+                state.lock().unwrap_or_else(|e| e.into_inner()).1 = next;
+                turn.notify_all();
+            }
+        }
+        Ok(len)
+    })
+}
+
 /// The end of the part of `buf[from..]` whose findings can no longer change with more input:
 /// up to and including the last newline, or all but the last [`MARGIN`] bytes of an unended line.
 fn settled_end(buf: &[u8], from: usize) -> usize {
@@ -406,6 +575,84 @@ mod tests {
         let res = Searcher::new(1024).search_reader(&scanner(), ThenFail(false), &mut sink);
         assert!(matches!(res, Err(SearchError::Read(_))));
         assert_eq!(count, 1);
+    }
+
+    fn collect_parallel(data: &[u8], threads: usize, part: usize) -> Vec<Located> {
+        let mut got = Vec::new();
+        let mut sink = |batch: &[Finding]| {
+            got.extend(
+                batch
+                    .iter()
+                    .map(|f| (f.offset, f.len, f.line, f.column, f.confidence)),
+            );
+            Ok(())
+        };
+        let read_at = |offset: u64, out: &mut [u8]| -> io::Result<usize> {
+            let rest = data.get(offset as usize..).unwrap_or(&[]);
+            let n = rest.len().min(out.len()).min(777); // short reads too
+            out[..n].copy_from_slice(&rest[..n]);
+            Ok(n)
+        };
+        let n = search_parallel(
+            &scanner(),
+            &read_at,
+            data.len() as u64,
+            threads,
+            part,
+            &mut sink,
+        )
+        .unwrap();
+        assert_eq!(n, data.len() as u64);
+        got
+    }
+
+    #[test]
+    fn parallel_parts_give_exactly_the_findings_of_one_search() {
+        // Short lines, and one long line with findings so parts start and end mid-line: lines
+        // and columns must still come out as one sequential search gives them.
+        let mut data = corpus();
+        let mut long = String::new();
+        for i in 0..40 {
+            long.push_str(&"x ".repeat(i % 9));
+            long.push_str("cpr 010190-1238 ; DK5000400440116243 ; a.b@example.dk ; ");
+        }
+        data.extend_from_slice(long.as_bytes());
+        data.extend_from_slice(b"\n");
+        data.extend_from_slice(&corpus());
+        let whole = collect_slice(&data, 1 << 20);
+        assert!(whole.len() > 500, "findings: {}", whole.len());
+        for threads in [1, 2, 3] {
+            for part in [1, 7, 64, 1000, 4096, 1 << 20] {
+                assert_eq!(
+                    collect_parallel(&data, threads, part),
+                    whole,
+                    "threads {threads} part {part}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parallel_read_error_stops_after_the_findings_before_it() {
+        let data = "cpr 010190-1238\n".repeat(1000);
+        let fail_from = 8000u64;
+        let read_at = |offset: u64, out: &mut [u8]| -> io::Result<usize> {
+            if offset + out.len() as u64 > fail_from {
+                return Err(io::Error::other("bad sector"));
+            }
+            let n = out.len().min(data.len() - offset as usize);
+            out[..n].copy_from_slice(&data.as_bytes()[offset as usize..offset as usize + n]);
+            Ok(n)
+        };
+        let mut offsets = Vec::new();
+        let mut sink = |b: &[Finding]| {
+            offsets.extend(b.iter().map(|f| f.offset));
+            Ok(())
+        };
+        let res = search_parallel(&scanner(), &read_at, data.len() as u64, 2, 1000, &mut sink);
+        assert!(matches!(res, Err(SearchError::Read(_))));
+        assert!(!offsets.is_empty() && offsets.windows(2).all(|w| w[0] < w[1]));
+        assert!(offsets.iter().all(|&o| o < fail_from));
     }
 
     #[test]
