@@ -35,28 +35,6 @@ pub struct Printer {
 }
 
 #[derive(Serialize)]
-struct FindingRecord<'a> {
-    #[serde(rename = "type")]
-    ty: &'static str,
-    path: &'a str,
-    line: u64,
-    column: u64,
-    offset: u64,
-    length: u32,
-    kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rule: Option<&'a str>,
-    confidence: &'static str,
-    #[serde(rename = "match")]
-    matched: &'a str,
-    reasons: &'a [crate::finding::Reason],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fingerprint: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    context: Option<&'a str>,
-}
-
-#[derive(Serialize)]
 struct ErrorRecord<'a> {
     #[serde(rename = "type")]
     ty: &'static str,
@@ -110,29 +88,57 @@ impl Printer {
         }
     }
 
+    /// Writes a finding record by hand: on PII-dense input the records are most of the work,
+    /// and a generic serializer costs several times this. Field order and escaping are those
+    /// of `serde_json` (schema v1, `docs/output.md`); a test compares the two.
+    fn json_finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding, value: &str) {
+        out.extend_from_slice(b"{\"type\":\"finding\",\"path\":");
+        json_str(out, path);
+        out.extend_from_slice(b",\"line\":");
+        json_u64(out, f.line);
+        out.extend_from_slice(b",\"column\":");
+        json_u64(out, f.column);
+        out.extend_from_slice(b",\"offset\":");
+        json_u64(out, f.offset);
+        out.extend_from_slice(b",\"length\":");
+        json_u64(out, u64::from(f.len));
+        out.extend_from_slice(b",\"kind\":");
+        json_str(out, f.kind_name());
+        if let Some(tag) = &f.rule {
+            out.extend_from_slice(b",\"rule\":");
+            json_str(out, &tag.id);
+        }
+        out.extend_from_slice(b",\"confidence\":\"");
+        out.extend_from_slice(f.confidence.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"match\":");
+        json_str(out, value);
+        out.extend_from_slice(b",\"reasons\":[");
+        let mut text = String::new();
+        for (i, r) in f.reasons.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            text.clear();
+            let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{r}"));
+            json_str(out, &text);
+        }
+        out.push(b']');
+        if let Some(fp) = &self.fingerprinter {
+            out.extend_from_slice(b",\"fingerprint\":");
+            json_str(out, &fp.fingerprint_of(f));
+        }
+        if let Some(snippet) = &f.context {
+            out.extend_from_slice(b",\"context\":");
+            json_str(out, snippet);
+        }
+        out.extend_from_slice(b"}\n");
+    }
+
     /// Appends one finding of the input named `path`.
     pub fn finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding) {
         let value = self.shown_value(f);
         match self.format {
-            Format::Jsonl => {
-                let rec = FindingRecord {
-                    ty: "finding",
-                    path,
-                    line: f.line,
-                    column: f.column,
-                    offset: f.offset,
-                    length: f.len,
-                    kind: f.kind_name(),
-                    rule: f.rule.as_deref().map(|t| t.id.as_str()),
-                    confidence: f.confidence.as_str(),
-                    matched: &value,
-                    reasons: &f.reasons,
-                    fingerprint: self.fingerprinter.as_ref().map(|fp| fp.fingerprint_of(f)),
-                    context: f.context.as_deref(),
-                };
-                serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
-                out.push(b'\n');
-            }
+            Format::Jsonl => self.json_finding(out, path, f, &value),
             Format::Text => {
                 let reasons: Vec<String> = f.reasons.iter().map(|r| r.to_string()).collect();
                 let (p, c, r) = if self.color {
@@ -220,6 +226,55 @@ impl Printer {
     }
 }
 
+/// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\\` and control
+/// characters below 0x20 (short forms where JSON has them, else `\u00xx`); all else as is.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut done = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(&bytes[done..i]);
+        done = i + 1;
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0x08 => b'b',
+            0x0C => b'f',
+            _ => 0,
+        };
+        if short != 0 {
+            out.extend_from_slice(&[b'\\', short]);
+        } else {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        }
+    }
+    out.extend_from_slice(&bytes[done..]);
+    out.push(b'"');
+}
+
+/// Appends `n` in decimal.
+fn json_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 fn confidence_color(c: &str) -> &'static str {
     match c {
         "high" => "\x1b[1;31m",
@@ -283,6 +338,91 @@ mod tests {
              \"match\":\"010190-****\",\"reasons\":[\"date\",\"mod11\",\"separator\",\
              \"context:cpr-nr\"]}\n"
         );
+    }
+
+    #[derive(serde::Serialize)]
+    struct FindingRecord<'a> {
+        #[serde(rename = "type")]
+        ty: &'static str,
+        path: &'a str,
+        line: u64,
+        column: u64,
+        offset: u64,
+        length: u32,
+        kind: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rule: Option<&'a str>,
+        confidence: &'static str,
+        #[serde(rename = "match")]
+        matched: &'a str,
+        reasons: &'a [crate::finding::Reason],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fingerprint: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        context: Option<&'a str>,
+    }
+
+    /// The record as the generic serializer writes it: the reference for the hand-written one.
+    fn by_serde(printer: &Printer, path: &str, f: &Finding) -> String {
+        let value = printer.shown_value(f);
+        let rec = FindingRecord {
+            ty: "finding",
+            path,
+            line: f.line,
+            column: f.column,
+            offset: f.offset,
+            length: f.len,
+            kind: f.kind_name(),
+            rule: f.rule.as_deref().map(|t| t.id.as_str()),
+            confidence: f.confidence.as_str(),
+            matched: &value,
+            reasons: &f.reasons,
+            fingerprint: printer
+                .fingerprinter
+                .as_ref()
+                .map(|fp| fp.fingerprint_of(f)),
+            context: f.context.as_deref(),
+        };
+        serde_json::to_string(&rec).unwrap() + "\n"
+    }
+
+    #[test]
+    fn hand_written_record_is_byte_for_byte_the_serde_record() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        let paths = [
+            "share/hr/list.csv".to_string(),
+            "a \"quoted\" \\ name\u{7f}\u{1b}[2J".to_string(),
+            "æøå/Ærø/ü\u{2028}\u{feff}.txt".to_string(),
+            every_ascii.clone(),
+            String::new(),
+        ];
+        let mut with_all = finding();
+        with_all.offset = u64::MAX;
+        with_all.line = 0;
+        with_all.column = 1_000_000_007;
+        with_all.context = Some(format!("før\t{every_ascii} 010190-****"));
+        with_all.reasons.push(Reason::ContextNeg("fødselsdato"));
+        with_all.rule = Some(std::sync::Arc::new(crate::finding::RuleTag {
+            id: "my \"rule\"\n".into(),
+            kind: "medarbejder-nr\\x".into(),
+        }));
+        let mut no_reasons = finding();
+        no_reasons.reasons.clear();
+        let printers = [
+            Printer::new(Format::Jsonl, false, false),
+            Printer::new(Format::Jsonl, true, false),
+            Printer::new(Format::Jsonl, false, false)
+                .with_fingerprints(Fingerprinter::new(b"key").unwrap()),
+        ];
+        for printer in &printers {
+            for f in [finding(), with_all.clone(), no_reasons.clone()] {
+                for path in &paths {
+                    let mut out = Vec::new();
+                    printer.finding(&mut out, path, &f);
+                    assert_eq!(String::from_utf8(out).unwrap(), by_serde(printer, path, &f));
+                }
+            }
+        }
     }
 
     #[test]
