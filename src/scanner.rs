@@ -721,26 +721,20 @@ fn push_escaped(out: &mut String, bytes: &[u8]) {
 /// A conservative first test of a digit run, built from the enabled kinds: it admits every run
 /// some enabled validator could accept, judging only by the run's length, its first digit and
 /// a few bytes around it. Each rule copies the first rejections of the validator it stands for;
-/// [`Scanner::digit_run_slow`] then applies them per kind. Every field is a set of run lengths
-/// (bit `n`, bit 31 for 31 or more), so the test is a handful of table lookups and one branch:
-/// most runs fail it, and a branch per rule would be mispredicted on every other run.
+/// [`Scanner::digit_run_slow`] then applies them per kind. Every entry is a set of run lengths
+/// (bit `n`, bit 31 for 31 or more), and the rules are folded into two tables indexed by the
+/// bytes around the run, so the test is three lookups and one branch: most runs fail it, and a
+/// branch per rule would be mispredicted on every other run.
 #[derive(Clone, Debug)]
 struct Gate {
-    /// Admitted as they are.
+    /// Lengths admitted whatever surrounds them.
     any: u32,
-    /// Admitted if the run starts with `0` (`0045…`).
-    zero: u32,
-    /// Admitted by the byte after the run.
-    next: [u32; 256],
-    /// Admitted by the byte after the run if the run starts with `2`..`9`.
-    next_high: [u32; 256],
-    /// Admitted by the byte after the run if the fourth byte after that is a digit (a group of
-    /// at least four digits follows a one-byte separator).
-    next_group: [u32; 256],
-    /// Admitted by the byte before the run.
-    prev: [u32; 256],
-    /// Admitted after two upper-case letters (an IBAN's country code).
-    after_letters: u32,
+    /// Indexed by [`Gate::after`]: what the byte after the run, the class of its first digit
+    /// and whether the fourth byte after the next is a digit admit.
+    after: Box<[u32; 2048]>,
+    /// Indexed by [`Gate::before`]: what the byte before the run admits, and whether the two
+    /// bytes before it are capital letters.
+    before: Box<[u32; 512]>,
 }
 
 /// The set of the run lengths `lens`.
@@ -749,15 +743,34 @@ fn lengths(lens: &[usize]) -> u32 {
 }
 
 impl Gate {
+    /// The first digit is `0`.
+    const ZERO: usize = 0;
+    /// The first digit is `1`.
+    const ONE: usize = 1;
+    /// The first digit is `2`..`9`.
+    const HIGH: usize = 2;
+
+    /// The index into `after`: `next` is the byte after the run, `class` the first digit's
+    /// class, `group` whether the fourth byte after `next` is a digit (a one-byte separator
+    /// followed by a group of at least four digits).
+    #[inline(always)]
+    fn after(next: u8, class: usize, group: bool) -> usize {
+        // Masked to the table's size, so indexing needs no bounds check.
+        ((class << 9) | (usize::from(group) << 8) | usize::from(next)) & 2047
+    }
+
+    /// The index into `before`: `prev` is the byte before the run, `letters` whether it and the
+    /// byte before it are capital letters.
+    #[inline(always)]
+    fn before(prev: u8, letters: bool) -> usize {
+        ((usize::from(letters) << 8) | usize::from(prev)) & 511
+    }
+
     fn new(kinds: KindSet) -> Gate {
         let mut g = Gate {
             any: 0,
-            zero: 0,
-            next: [0; 256],
-            next_high: [0; 256],
-            next_group: [0; 256],
-            prev: [0; 256],
-            after_letters: 0,
+            after: Box::new([0; 2048]),
+            before: Box::new([0; 512]),
         };
         let on = |kind: Kind, lens: &[usize]| {
             if kinds.contains(kind) {
@@ -766,63 +779,90 @@ impl Gate {
                 0
             }
         };
-        let add = |table: &mut [u32; 256], bytes: &[u8], lens: u32| {
-            for &b in bytes {
-                table[usize::from(b)] |= lens;
+        let classes = [Gate::ZERO, Gate::ONE, Gate::HIGH];
+        // Admits `lens` after each byte of `next` (every byte if `None`), for the first-digit
+        // classes `class` and, if `group`, only when a digit group follows.
+        let mut add_after = |next: Option<&[u8]>, class: &[usize], group: bool, lens: u32| {
+            let all: Vec<u8> = (0..=255).collect();
+            for &b in next.unwrap_or(&all) {
+                for &c in class {
+                    for gr in [false, true] {
+                        if gr || !group {
+                            g.after[Gate::after(b, c, gr)] |= lens;
+                        }
+                    }
+                }
             }
         };
         // What `cpr::separator_len` accepts first.
-        let separators = b"- \t/.\xC2\xE2";
-        let all_bytes: Vec<u8> = (0..=255).collect();
+        let separators: &[u8] = b"- \t/.\xC2\xE2";
         let upper: Vec<u8> = (b'A'..=b'Z').collect();
 
-        g.any |= on(Kind::Cpr, &[10]);
-        add(&mut g.next, separators, on(Kind::Cpr, &[6]));
+        let mut any = on(Kind::Cpr, &[10]);
+        add_after(Some(separators), &classes, false, on(Kind::Cpr, &[6]));
 
-        g.any |= on(Kind::CprSubstitute, &[10]);
-        add(&mut g.next, separators, on(Kind::CprSubstitute, &[6]));
+        any |= on(Kind::CprSubstitute, &[10]);
+        add_after(
+            Some(separators),
+            &classes,
+            false,
+            on(Kind::CprSubstitute, &[6]),
+        );
         // An eCPR's seventh digit is followed by two capital letters.
-        add(&mut g.next, &upper, on(Kind::CprSubstitute, &[7]));
+        add_after(Some(&upper), &classes, false, on(Kind::CprSubstitute, &[7]));
 
-        g.any |= on(Kind::Card, &[13, 14, 15, 16, 17, 18, 19]);
+        any |= on(Kind::Card, &[13, 14, 15, 16, 17, 18, 19]);
         // Grouped: every layout's second group has 4 or 6 digits.
-        add(&mut g.next_group, b" -", on(Kind::Card, &[4]));
+        add_after(Some(b" -"), &classes, true, on(Kind::Card, &[4]));
 
-        g.any |= on(Kind::Cvr, &[8]);
+        any |= on(Kind::Cvr, &[8]);
 
-        let phone_any: Vec<usize> = (1..=15).collect();
-        add(&mut g.prev, b"+", on(Kind::Phone, &phone_any));
-        g.zero |= on(Kind::Phone, &[4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+        // `0045…` up to 15 digits.
+        let zero_lens: Vec<usize> = (4..=15).collect();
+        add_after(None, &[Gate::ZERO], false, on(Kind::Phone, &zero_lens));
         // A bare number starts with 2-9: `12345678`, `1234 5678`, `12 34 56 78`.
-        add(&mut g.next_high, &all_bytes, on(Kind::Phone, &[8]));
-        add(&mut g.next_high, b" \xC2", on(Kind::Phone, &[2, 4]));
+        add_after(None, &[Gate::HIGH], false, on(Kind::Phone, &[8]));
+        add_after(
+            Some(b" \xC2"),
+            &[Gate::HIGH],
+            false,
+            on(Kind::Phone, &[2, 4]),
+        );
 
         // Reg.nr, separator, then an account of 6 to 10 digits.
-        add(&mut g.next_group, b"- /", on(Kind::BankAccount, &[4]));
-        g.any |= on(Kind::Passport, &[9]);
-        g.any |= on(Kind::DrivingLicence, &[8]);
-        add(&mut g.next, b".", on(Kind::Ip, &[1, 2, 3]));
+        add_after(Some(b"- /"), &classes, true, on(Kind::BankAccount, &[4]));
+        any |= on(Kind::Passport, &[9]);
+        any |= on(Kind::DrivingLicence, &[8]);
+        add_after(Some(b"."), &classes, false, on(Kind::Ip, &[1, 2, 3]));
+
+        // `+CC…`: any run of up to 15 digits after a `+`.
+        let plus_lens: Vec<usize> = (1..=15).collect();
+        let plus = on(Kind::Phone, &plus_lens);
+        g.before[Gate::before(b'+', false)] |= plus;
+        g.before[Gate::before(b'+', true)] |= plus;
         if kinds.contains(Kind::Iban) {
-            g.after_letters = !0 << 2;
+            for b in b'A'..=b'Z' {
+                g.before[Gate::before(b, true)] |= !0 << 2;
+            }
         }
+        g.any = any;
         g
     }
 
     #[inline(always)]
     fn admits(&self, hay: &[u8], start: usize, end: usize) -> bool {
-        let all_if = |c: bool| 0u32.wrapping_sub(u32::from(c));
         let at = |i: usize| hay.get(i).copied().unwrap_or(0);
         let first = hay[start];
-        let prev = if start > 0 { hay[start - 1] } else { 0 };
-        let prev2 = if start > 1 { hay[start - 2] } else { 0 };
-        let next = usize::from(at(end));
+        let class = usize::from(first >= b'1') + usize::from(first >= b'2');
+        let (prev, prev2) = match start {
+            0 => (0, 0),
+            1 => (hay[0], 0),
+            _ => (hay[start - 1], hay[start - 2]),
+        };
+        let letters = prev.is_ascii_uppercase() & prev2.is_ascii_uppercase();
         let lens = self.any
-            | self.next[next]
-            | self.prev[usize::from(prev)]
-            | (self.zero & all_if(first == b'0'))
-            | (self.next_high[next] & all_if(first >= b'2'))
-            | (self.next_group[next] & all_if(is_digit(at(end + 4))))
-            | (self.after_letters & all_if(prev.is_ascii_uppercase() & prev2.is_ascii_uppercase()));
+            | self.after[Gate::after(at(end), class, is_digit(at(end + 4)))]
+            | self.before[Gate::before(prev, letters)];
         lens & 1 << (end - start).min(31) != 0
     }
 }
