@@ -410,7 +410,7 @@ fn scan_file(
 
 /// Files at least this big are split into parts scanned by all threads at once: one big file
 /// would otherwise keep one core busy and the others idle.
-const PARALLEL_MIN: u64 = 4 * PART as u64;
+const PARALLEL_MIN: u64 = 16 << 20;
 
 /// Searches one big file with all threads (see [`search_parallel`]); like [`search`] otherwise.
 #[cfg(unix)]
