@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::finding::Finding;
+use crate::finding::{Finding, Reason};
 use crate::fingerprint::Fingerprinter;
 
 /// What a summary reports, once per run.
@@ -113,14 +113,11 @@ impl Printer {
         out.extend_from_slice(b"\",\"match\":");
         json_str(out, value);
         out.extend_from_slice(b",\"reasons\":[");
-        let mut text = String::new();
         for (i, r) in f.reasons.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            text.clear();
-            let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{r}"));
-            json_str(out, &text);
+            json_reason(out, r);
         }
         out.push(b']');
         if let Some(fp) = &self.fingerprinter {
@@ -230,12 +227,30 @@ impl Printer {
 /// characters below 0x20 (short forms where JSON has them, else `\u00xx`); all else as is.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
-    let bytes = s.as_bytes();
+    json_str_body(out, s.as_bytes());
+    out.push(b'"');
+}
+
+/// The inside of [`json_str`]: `bytes` escaped, without the quotes.
+fn json_str_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    // Most strings need no escape: find that out eight bytes at a time and copy them whole.
+    let clean_prefix = bytes
+        .chunks_exact(8)
+        .take_while(|c| {
+            !needs_escape8(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]))
+        })
+        .count()
+        * 8;
     let mut done = 0;
-    while let Some(i) = bytes[done..].iter().position(|&b| ESCAPE[usize::from(b)]) {
-        let b = bytes[done + i];
-        out.extend_from_slice(&bytes[done..done + i]);
-        done += i + 1;
+    let mut from = clean_prefix;
+    while let Some(i) = bytes[from..].iter().position(|&b| ESCAPE[usize::from(b)]) {
+        let at = from + i;
+        let b = bytes[at];
+        out.extend_from_slice(&bytes[done..at]);
+        done = at + 1;
+        from = done;
         let short = match b {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -255,6 +270,36 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
         }
     }
     out.extend_from_slice(&bytes[done..]);
+}
+
+/// Whether any of the eight bytes of `x` is below 0x20, `"` or `\\` (the classic "has a zero
+/// byte" bit trick, applied to `x` and to `x` xor each quote byte).
+#[inline(always)]
+fn needs_escape8(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGH;
+    let zero = |v: u64| below(v, 1);
+    (below(x, 0x20) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))) != 0
+}
+
+/// Appends a reason as a JSON string, spelled as its `Display` form (the schema's names);
+/// without the formatting machinery, which cost more than the rest of the record.
+fn json_reason(out: &mut Vec<u8>, r: &Reason) {
+    let (head, word): (&str, &str) = match r {
+        Reason::Date => ("date", ""),
+        Reason::Mod11 => ("mod11", ""),
+        Reason::ExceptionDate => ("exception-date", ""),
+        Reason::Jan1PossiblyExempt => ("jan1-possibly-exempt", ""),
+        Reason::NoMod11 => ("no-mod11", ""),
+        Reason::Separator => ("separator", ""),
+        Reason::Context(w) => ("context:", w),
+        Reason::ContextNeg(w) => ("context-neg:", w),
+        Reason::Rule(rule) => ("", rule),
+    };
+    out.push(b'"');
+    out.extend_from_slice(head.as_bytes());
+    json_str_body(out, word.as_bytes());
     out.push(b'"');
 }
 
@@ -271,17 +316,28 @@ static ESCAPE: [bool; 256] = {
     t
 };
 
-/// Appends `n` in decimal.
+/// Appends `n` in decimal, two digits per division.
 fn json_u64(out: &mut Vec<u8>, mut n: u64) {
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+                                2021222324252627282930313233343536373839\
+                                4041424344454647484950515253545556575859\
+                                6061626364656667686970717273747576777879\
+                                8081828384858687888990919293949596979899";
     let mut digits = [0u8; 20];
     let mut at = digits.len();
-    loop {
+    while n >= 100 {
+        let pair = usize::from((n % 100) as u8) * 2;
+        n /= 100;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = usize::from(n as u8) * 2;
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    } else {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        digits[at] = b'0' + n as u8;
     }
     out.extend_from_slice(&digits[at..]);
 }
@@ -314,7 +370,7 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Confidence, Kind, Reason};
+    use crate::finding::{Confidence, Kind};
 
     fn finding() -> Finding {
         let mut f = Finding::new(
@@ -412,7 +468,14 @@ mod tests {
         with_all.line = 0;
         with_all.column = 1_000_000_007;
         with_all.context = Some(format!("før\t{every_ascii} 010190-****"));
-        with_all.reasons.push(Reason::ContextNeg("fødselsdato"));
+        with_all.reasons.extend([
+            Reason::ContextNeg("fødselsdato"),
+            Reason::ExceptionDate,
+            Reason::Jan1PossiblyExempt,
+            Reason::NoMod11,
+            Reason::Rule("issuer:visa \"x\"\u{1}"),
+            Reason::Context(""),
+        ]);
         with_all.rule = Some(std::sync::Arc::new(crate::finding::RuleTag {
             id: "my \"rule\"\n".into(),
             kind: "medarbejder-nr\\x".into(),
@@ -432,6 +495,34 @@ mod tests {
                     printer.finding(&mut out, path, &f);
                     assert_eq!(String::from_utf8(out).unwrap(), by_serde(printer, path, &f));
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_escapes_agree_with_std_and_serde() {
+        let mut n = 1u64;
+        for k in 0..2000u64 {
+            for v in [k, n, n - 1, u64::MAX - k] {
+                let mut out = Vec::new();
+                json_u64(&mut out, v);
+                assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+            }
+            n = n.wrapping_mul(3).wrapping_add(k);
+            n = n.max(1);
+        }
+        // Every byte value at every position of an 8-byte block, and around it.
+        for b in 0..=0x7Fu8 {
+            for at in 0..20 {
+                let mut text = vec![b'a'; 20];
+                text[at] = b;
+                let text = String::from_utf8(text).unwrap();
+                let mut out = Vec::new();
+                json_str(&mut out, &text);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    serde_json::to_string(&text).unwrap()
+                );
             }
         }
     }
