@@ -422,7 +422,13 @@ fn search_split(
     mut output: InputOutput,
 ) -> Vec<u8> {
     use std::os::unix::fs::FileExt;
-    let read_at = |offset: u64, buf: &mut [u8]| file.read_at(buf, offset);
+    // After Ctrl-C a part reads as empty: the parts already read are reported, no more is read.
+    let read_at = |offset: u64, buf: &mut [u8]| {
+        if interrupt::interrupted() {
+            return Ok(0);
+        }
+        file.read_at(buf, offset)
+    };
     let mut sink = |batch: &[crate::finding::Finding]| output.findings(batch);
     let res = search_parallel(
         &shared.scanner,
