@@ -32,6 +32,13 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// The options of a scan (also taken by `cprscan baseline write`).
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
     /// Files or directories to scan (directories recursively); `-` is stdin. Without a path:
     /// stdin when it is not a terminal, else the current directory.
     #[arg(value_name = "PATH")]
@@ -80,9 +87,29 @@ pub struct Args {
     #[arg(long)]
     pub no_config: bool,
 
-    /// Output format: JSON lines (schema v1, see docs/output.md) or one human line per finding.
+    /// Output format: JSON lines (schema v1, see docs/output.md), one human line per finding,
+    /// a SARIF 2.1.0 log (for code-review UIs), or one JSON line of counts per file.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
+
+    /// Exit with status 1 only for findings at or above this confidence; lower ones are still
+    /// reported.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = ConfidenceArg::Medium)]
+    pub fail_on: ConfidenceArg,
+
+    /// Report only findings not in this baseline (written by `cprscan baseline write`); needs
+    /// the key the baseline was written with.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// What to do about baseline entries no longer found in the files scanned: say nothing,
+    /// list them on stderr, or list them and exit 1.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = Stale::Warn)]
+    pub baseline_stale: Stale,
+
+    /// Ignore `cprscan:ignore` and `cprscan:ignore-next-line` markers (for audits).
+    #[arg(long)]
+    pub no_inline_ignore: bool,
 
     /// Add a `context` field: up to N bytes each side of the finding (at most 200), on its
     /// line, with every detected span of any kind masked and control characters escaped.
@@ -110,11 +137,35 @@ pub struct Args {
 pub enum Command {
     /// List every kind cprscan can look for, and whether it is on by default.
     Kinds,
+    /// Accept the current findings: `cprscan baseline write PATH... > .cprscan-baseline.json`.
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
     /// Work with the detection rules.
     Rules {
         #[command(subcommand)]
         action: RulesAction,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineAction {
+    /// Scan as usual and print a baseline of the findings (path, kind and keyed fingerprint;
+    /// no values, no line numbers) instead of reporting them. Needs a key (--key-file or
+    /// CPRSCAN_KEY).
+    Write {
+        #[command(flatten)]
+        scan: ScanArgs,
+    },
+}
+
+/// `--baseline-stale`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Stale {
+    Off,
+    Warn,
+    Fail,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +200,16 @@ impl From<ConfidenceArg> for Confidence {
 pub enum Format {
     Jsonl,
     Text,
+    Sarif,
+    Summary,
+}
+
+impl Format {
+    /// Whether stdout holds JSON lines, so error and summary records go there too; otherwise
+    /// they are messages for a person, on stderr.
+    pub fn json_lines(self) -> bool {
+        matches!(self, Format::Jsonl | Format::Summary)
+    }
 }
 
 /// One thing to scan.
@@ -173,6 +234,12 @@ pub struct Config {
     pub min_confidence: Option<Confidence>,
     pub config_file: Option<PathBuf>,
     pub no_config: bool,
+    pub fail_on: Confidence,
+    pub baseline: Option<PathBuf>,
+    pub baseline_stale: Stale,
+    pub inline_ignore: bool,
+    /// `cprscan baseline write`: print a baseline instead of the findings.
+    pub write_baseline: bool,
     pub format: Format,
     pub show_values: bool,
     pub key_file: Option<PathBuf>,
@@ -182,7 +249,7 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn from_args(args: Args) -> Config {
+    pub fn from_args(args: ScanArgs) -> Config {
         let inputs = if args.paths.is_empty() {
             if std::io::stdin().is_terminal() {
                 vec![Input::Path(PathBuf::from("."))]
@@ -219,6 +286,11 @@ impl Config {
             min_confidence: args.min_confidence.map(Confidence::from),
             config_file: args.config,
             no_config: args.no_config,
+            fail_on: args.fail_on.into(),
+            baseline: args.baseline,
+            baseline_stale: args.baseline_stale,
+            inline_ignore: !args.no_inline_ignore,
+            write_baseline: false,
             format: args.format,
             show_values: args.show_values,
             key_file: args.key_file,

@@ -11,12 +11,40 @@ use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use crate::cli::Format;
-use crate::finding::{Finding, Kind};
+use std::collections::HashSet;
+
+use crate::baseline::{self, Baseline, Entry};
+use crate::finding::{Confidence, Finding, Kind, Suppression};
+use crate::fingerprint::Fingerprinter;
 use crate::printer::Printer;
 
 /// Bytes of formatted records a worker buffers per file before it writes them through.
 pub const SPILL: usize = 1 << 20;
+
+/// The CI gate: which findings fail the run, which are accepted, and whether findings are
+/// printed as they come or kept for a document written at the end.
+pub struct Gate {
+    /// Findings at or above this confidence make the exit status 1.
+    pub fail_on: Confidence,
+    /// Accepted findings, and the key their fingerprints were made with.
+    pub baseline: Option<(Baseline, Fingerprinter)>,
+    /// Keep every finding (suppressed ones too) for the end instead of printing it: SARIF and
+    /// `baseline write`.
+    pub collect: bool,
+    /// Print one line of counts per file instead of each finding (`--format summary`).
+    pub file_lines: bool,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate {
+            fail_on: Confidence::Medium,
+            baseline: None,
+            collect: false,
+            file_lines: false,
+        }
+    }
+}
 
 /// The process's single writer.
 pub struct Output {
@@ -25,6 +53,11 @@ pub struct Output {
     printer: Printer,
     /// Set once stdout is closed (e.g. `cprscan . | head -1`): workers then stop quietly.
     closed: AtomicBool,
+    gate: Gate,
+    /// What [`Gate::collect`] keeps: (path as shown, finding).
+    collected: Mutex<Vec<(String, Finding)>>,
+    /// Baseline entries matched, and the paths scanned (normalised), for stale entries.
+    baseline_seen: Mutex<(HashSet<Entry>, HashSet<String>)>,
 }
 
 impl Output {
@@ -38,7 +71,52 @@ impl Output {
             messages: Mutex::new(messages),
             printer,
             closed: AtomicBool::new(false),
+            gate: Gate::default(),
+            collected: Mutex::new(Vec::new()),
+            baseline_seen: Mutex::new((HashSet::new(), HashSet::new())),
         }
+    }
+
+    pub fn with_gate(mut self, gate: Gate) -> Output {
+        self.gate = gate;
+        self
+    }
+
+    pub fn gate(&self) -> &Gate {
+        &self.gate
+    }
+
+    /// The collected findings, in path and offset order.
+    pub fn take_collected(&self) -> Vec<(String, Finding)> {
+        let mut all =
+            std::mem::take(&mut *self.collected.lock().unwrap_or_else(|e| e.into_inner()));
+        all.sort_by(|a, b| (&a.0, a.1.offset).cmp(&(&b.0, b.1.offset)));
+        all
+    }
+
+    /// Baseline entries for files that were scanned but whose finding was not seen.
+    pub fn stale_baseline_entries(&self) -> Vec<Entry> {
+        let Some((baseline, _)) = &self.gate.baseline else {
+            return Vec::new();
+        };
+        let seen = self.baseline_seen.lock().unwrap_or_else(|e| e.into_inner());
+        baseline
+            .entries()
+            .filter(|e| seen.1.contains(&e.path) && !seen.0.contains(*e))
+            .cloned()
+            .collect()
+    }
+
+    /// Writes a finished document (SARIF, a baseline) to stdout.
+    pub fn document(&self, text: &str) -> io::Result<()> {
+        let mut w = self.lock_data();
+        self.write_data(&mut w, text.as_bytes(), true)
+    }
+
+    /// Writes a message line to stderr.
+    pub fn message(&self, text: &str) {
+        let mut w = self.messages.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(w, "{text}").and_then(|()| w.flush());
     }
 
     pub fn printer(&self) -> &Printer {
@@ -88,15 +166,12 @@ impl Output {
     }
 
     fn route_record(&self, buf: &[u8]) {
-        match self.printer.format() {
-            Format::Jsonl => {
-                let mut w = self.lock_data();
-                let _ = self.write_data(&mut w, buf, false);
-            }
-            Format::Text => {
-                let mut w = self.messages.lock().unwrap_or_else(|e| e.into_inner());
-                let _ = w.write_all(buf).and_then(|()| w.flush());
-            }
+        if self.printer.format().json_lines() {
+            let mut w = self.lock_data();
+            let _ = self.write_data(&mut w, buf, false);
+        } else {
+            let mut w = self.messages.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = w.write_all(buf).and_then(|()| w.flush());
         }
     }
 
@@ -119,10 +194,17 @@ pub struct InputOutput<'a> {
     stream: bool,
     buf: Vec<u8>,
     held: Option<MutexGuard<'a, Box<dyn Write + Send>>>,
-    /// Findings written for this input, per kind (indexed by `Kind as usize`).
-    pub counts: [u64; Kind::ALL.len()],
+    /// Findings reported for this input, per kind (indexed by `Kind as usize`) and confidence
+    /// (indexed by `Confidence as usize`).
+    pub counts: [[u64; 3]; Kind::ALL.len()],
     /// Findings of user rules, per reported kind name (few rules: a short list).
-    pub custom: Vec<(String, u64)>,
+    pub custom: Vec<(String, [u64; 3])>,
+    /// Findings accepted by an inline marker or the baseline.
+    pub suppressed: u64,
+    /// Whether a reported finding is at or above [`Gate::fail_on`].
+    pub failing: bool,
+    collected: Vec<Finding>,
+    baseline_seen: Vec<Entry>,
 }
 
 impl<'a> InputOutput<'a> {
@@ -133,18 +215,54 @@ impl<'a> InputOutput<'a> {
             stream,
             buf,
             held: None,
-            counts: [0; Kind::ALL.len()],
+            counts: [[0; 3]; Kind::ALL.len()],
             custom: Vec::new(),
+            suppressed: 0,
+            failing: false,
+            collected: Vec::new(),
+            baseline_seen: Vec::new(),
         }
+    }
+
+    /// Whether `f` is accepted: by its inline marker, or by the baseline.
+    fn suppression(&mut self, f: &Finding) -> Option<Suppression> {
+        if f.suppressed.is_some() {
+            return f.suppressed;
+        }
+        let (baseline, key) = self.out.gate.baseline.as_ref()?;
+        let entry = Entry {
+            path: baseline::normalise_path(self.path),
+            kind: f.kind_name().to_string(),
+            fingerprint: key.fingerprint_of(f),
+        };
+        if baseline.contains(&entry.path, &entry.kind, &entry.fingerprint) {
+            self.baseline_seen.push(entry);
+            return Some(Suppression::Baseline);
+        }
+        None
     }
 
     /// Formats a batch of findings; writes through when streaming or when the buffer is full.
     pub fn findings(&mut self, batch: &[Finding]) -> io::Result<()> {
+        let gate = &self.out.gate;
         for f in batch {
-            self.out.printer.finding(&mut self.buf, self.path, f);
-            self.counts[f.kind as usize] += 1;
-            if f.rule.is_some() {
-                count_by_name(&mut self.custom, f.kind_name(), 1);
+            let suppressed = self.suppression(f);
+            if suppressed.is_some() {
+                self.suppressed += 1;
+            } else {
+                let conf = f.confidence as usize;
+                self.counts[f.kind as usize][conf] += 1;
+                if f.rule.is_some() {
+                    count_by_name(&mut self.custom, f.kind_name(), conf, 1);
+                }
+                self.failing |= f.confidence >= gate.fail_on;
+            }
+            if gate.collect {
+                let mut kept = f.clone();
+                kept.suppressed = suppressed;
+                self.collected.push(kept);
+            } else if suppressed.is_none() && !gate.file_lines {
+                self.out.printer.finding(&mut self.buf, self.path, f);
             }
         }
         if self.stream || self.buf.len() >= SPILL {
@@ -171,16 +289,34 @@ impl<'a> InputOutput<'a> {
 
     /// Writes what is left and releases the output. Returns the buffer for reuse.
     pub fn finish(mut self) -> (io::Result<()>, Vec<u8>) {
+        let out = self.out;
+        if out.gate.file_lines {
+            out.printer
+                .file_counts(&mut self.buf, self.path, &self.counts, &self.custom);
+        }
+        if !self.collected.is_empty() {
+            let mut all = out.collected.lock().unwrap_or_else(|e| e.into_inner());
+            all.extend(self.collected.drain(..).map(|f| (self.path.to_string(), f)));
+        }
+        if out.gate.baseline.is_some() {
+            let mut seen = out.baseline_seen.lock().unwrap_or_else(|e| e.into_inner());
+            seen.0.extend(self.baseline_seen.drain(..));
+            seen.1.insert(baseline::normalise_path(self.path));
+        }
         let res = self.write_through();
         self.held = None;
         (res, std::mem::take(&mut self.buf))
     }
 }
 
-/// Adds `n` to the count of `name` in a short list of named counts.
-pub fn count_by_name(counts: &mut Vec<(String, u64)>, name: &str, n: u64) {
+/// Adds `n` to the count of `name` at confidence index `conf` in a short list of named counts.
+pub fn count_by_name(counts: &mut Vec<(String, [u64; 3])>, name: &str, conf: usize, n: u64) {
     match counts.iter_mut().find(|(k, _)| k == name) {
-        Some((_, c)) => *c += n,
-        None => counts.push((name.to_string(), n)),
+        Some((_, c)) => c[conf] += n,
+        None => {
+            let mut c = [0; 3];
+            c[conf] = n;
+            counts.push((name.to_string(), c));
+        }
     }
 }

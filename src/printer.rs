@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::finding::{Finding, Reason};
+use crate::finding::{Finding, Kind, Reason};
 use crate::fingerprint::Fingerprinter;
 
 /// What a summary reports, once per run.
@@ -23,6 +23,11 @@ pub struct Summary {
     pub elapsed_ms: u64,
     /// Stopped early by Ctrl-C or SIGTERM: the counts cover only what was scanned.
     pub interrupted: bool,
+    /// Findings accepted by an inline marker or the baseline (not in `findings`).
+    pub suppressed: u64,
+    /// Findings reported per kind name and confidence (`[low, medium, high]`), for the text
+    /// table; kinds with none are left out.
+    pub by_confidence: Vec<(String, [u64; 3])>,
 }
 
 /// Formats records in one output format.
@@ -53,8 +58,14 @@ struct SummaryRecord {
     errors: u64,
     skipped: u64,
     elapsed_ms: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    suppressed: u64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     interrupted: bool,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 const RESET: &str = "\x1b[0m";
@@ -135,7 +146,10 @@ impl Printer {
     pub fn finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding) {
         let value = self.shown_value(f);
         match self.format {
-            Format::Jsonl => self.json_finding(out, path, f, &value),
+            // SARIF and per-file summaries collect findings instead; JSON is the safe default.
+            Format::Jsonl | Format::Sarif | Format::Summary => {
+                self.json_finding(out, path, f, &value)
+            }
             Format::Text => {
                 let reasons: Vec<String> = f.reasons.iter().map(|r| r.to_string()).collect();
                 let (p, c, r) = if self.color {
@@ -165,7 +179,7 @@ impl Printer {
     /// Appends an error record (or, in text format, a message line meant for stderr).
     pub fn error(&self, out: &mut Vec<u8>, path: &str, message: &str, skipped: bool) {
         match self.format {
-            Format::Jsonl => {
+            Format::Jsonl | Format::Summary => {
                 let rec = ErrorRecord {
                     ty: "error",
                     path,
@@ -175,17 +189,48 @@ impl Printer {
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
                 out.push(b'\n');
             }
-            Format::Text => {
+            Format::Text | Format::Sarif => {
                 let what = if skipped { "skipped" } else { "error" };
                 let _ = writeln!(out, "cprscan: {what}: {}: {}", sanitize(path), message);
             }
         }
     }
 
+    /// Appends the `--format summary` line of one file: its findings per kind and confidence.
+    /// Files without findings get no line.
+    pub fn file_counts(
+        &self,
+        out: &mut Vec<u8>,
+        path: &str,
+        counts: &[[u64; 3]; Kind::ALL.len()],
+        custom: &[(String, [u64; 3])],
+    ) {
+        let named = Kind::ALL
+            .iter()
+            .filter(|k| **k != Kind::Custom)
+            .map(|k| (k.as_str(), &counts[*k as usize]))
+            .chain(custom.iter().map(|(n, c)| (n.as_str(), c)));
+        let mut findings = serde_json::Map::new();
+        for (name, [low, medium, high]) in named {
+            if low + medium + high > 0 {
+                findings.insert(
+                    name.to_string(),
+                    serde_json::json!({ "high": high, "medium": medium, "low": low }),
+                );
+            }
+        }
+        if findings.is_empty() {
+            return;
+        }
+        let rec = serde_json::json!({ "type": "file", "path": path, "findings": findings });
+        serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
+        out.push(b'\n');
+    }
+
     /// Appends the summary (in text format, a line meant for stderr).
     pub fn summary(&self, out: &mut Vec<u8>, s: &Summary) {
         match self.format {
-            Format::Jsonl => {
+            Format::Jsonl | Format::Summary => {
                 let findings = s
                     .findings
                     .iter()
@@ -199,25 +244,41 @@ impl Printer {
                     errors: s.errors,
                     skipped: s.skipped,
                     elapsed_ms: s.elapsed_ms,
+                    suppressed: s.suppressed,
                     interrupted: s.interrupted,
                 };
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
                 out.push(b'\n');
             }
-            Format::Text => {
+            Format::Text | Format::Sarif => {
                 let counts: Vec<String> =
                     s.findings.iter().map(|(k, n)| format!("{k} {n}")).collect();
                 let _ = writeln!(
                     out,
-                    "cprscan: {} files, {} bytes, findings: {}; {} errors, {} skipped, {} ms{}",
+                    "cprscan: {} files, {} bytes, findings: {}; {} errors, {} skipped, {} ms{}{}",
                     s.files,
                     s.bytes,
                     counts.join(", "),
                     s.errors,
                     s.skipped,
                     s.elapsed_ms,
+                    if s.suppressed > 0 {
+                        format!(", {} suppressed", s.suppressed)
+                    } else {
+                        String::new()
+                    },
                     if s.interrupted { " (interrupted)" } else { "" }
                 );
+                if !s.by_confidence.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "  {:<16} {:>7} {:>7} {:>7}",
+                        "kind", "high", "medium", "low"
+                    );
+                    for (kind, [low, medium, high]) in &s.by_confidence {
+                        let _ = writeln!(out, "  {kind:<16} {high:>7} {medium:>7} {low:>7}");
+                    }
+                }
             }
         }
     }
@@ -577,6 +638,8 @@ mod tests {
             skipped: 0,
             elapsed_ms: 5,
             interrupted: false,
+            suppressed: 0,
+            by_confidence: vec![],
         };
         Printer::new(Format::Jsonl, false, false).summary(&mut out, &s);
         assert_eq!(

@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -16,14 +16,16 @@ use clap::Parser;
 use ignore::WalkState;
 
 use crate::allow::AllowValues;
-use crate::cli::{Args, Command, Config, Input, RulesAction};
+use crate::baseline::Baseline;
+use crate::cli::{Args, BaselineAction, Command, Config, Format, Input, RulesAction, Stale};
 use crate::config::Settings;
 use crate::finding::Confidence;
 use crate::finding::Kind;
 use crate::fingerprint::Fingerprinter;
 use crate::interrupt;
-use crate::output::{InputOutput, Output};
+use crate::output::{Gate, InputOutput, Output};
 use crate::printer::{Printer, Summary};
+use crate::sarif;
 use crate::scanner::{KindSet, Scanner, ScannerBuilder};
 use crate::search::{search_parallel, SearchError, Searcher, PART};
 use crate::walk::{self, Action, Excludes};
@@ -58,32 +60,44 @@ fn enlarge_pipe<F>(_input: &F) {}
 struct Stats {
     files: AtomicU64,
     bytes: AtomicU64,
-    findings: [AtomicU64; Kind::ALL.len()],
-    /// Findings of user rules per reported kind name.
-    custom: Mutex<Vec<(String, u64)>>,
+    /// Findings reported per kind and confidence (`Confidence as usize`).
+    findings: [[AtomicU64; 3]; Kind::ALL.len()],
+    /// Findings of user rules per reported kind name and confidence.
+    custom: Mutex<Vec<(String, [u64; 3])>>,
     errors: AtomicU64,
     skipped: AtomicU64,
+    suppressed: AtomicU64,
+    /// A reported finding is at or above `--fail-on`.
+    failing: AtomicBool,
 }
 
 impl Stats {
     /// The summary, with a count for each kind that was looked for: the built-in kinds, then
     /// the kinds of the user's rules (`custom_kinds`).
     fn summary(&self, elapsed_ms: u64, kinds: KindSet, custom_kinds: &[String]) -> Summary {
-        let mut findings: Vec<(String, u64)> = Kind::ALL
+        let load = |c: &[AtomicU64; 3]| c.each_ref().map(|n| n.load(Ordering::Relaxed));
+        let mut by_confidence: Vec<(String, [u64; 3])> = Kind::ALL
             .iter()
             .zip(&self.findings)
             .filter(|(k, _)| kinds.contains(**k) && **k != Kind::Custom)
-            .map(|(k, n)| (k.as_str().to_string(), n.load(Ordering::Relaxed)))
+            .map(|(k, c)| (k.as_str().to_string(), load(c)))
             .collect();
         let custom = self.custom.lock().unwrap_or_else(|e| e.into_inner());
         for name in custom_kinds {
-            let n = custom
+            let c = custom
                 .iter()
                 .find(|(k, _)| k == name)
-                .map_or(0, |(_, n)| *n);
-            findings.push((name.clone(), n));
+                .map_or([0; 3], |(_, c)| *c);
+            by_confidence.push((name.clone(), c));
         }
+        let findings = by_confidence
+            .iter()
+            .map(|(k, c)| (k.clone(), c.iter().sum()))
+            .collect();
+        by_confidence.retain(|(_, c)| c.iter().sum::<u64>() > 0);
         Summary {
+            suppressed: self.suppressed.load(Ordering::Relaxed),
+            by_confidence,
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
             findings,
@@ -126,7 +140,14 @@ pub fn main() -> i32 {
         Some(Command::Rules {
             action: RulesAction::Check { config },
         }) => crate::check::main(config.as_deref()),
-        None => run(&Config::from_args(args)),
+        Some(Command::Baseline {
+            action: BaselineAction::Write { scan },
+        }) => {
+            let mut config = Config::from_args(scan);
+            config.write_baseline = true;
+            run(&config)
+        }
+        None => run(&Config::from_args(args.scan)),
     }
 }
 
@@ -224,10 +245,42 @@ pub fn run(config: &Config) -> i32 {
     if let Some(fp) = &fingerprinter {
         printer = printer.with_fingerprints(fp.clone());
     }
+    let mut gate = Gate {
+        fail_on: config.fail_on,
+        baseline: None,
+        collect: config.write_baseline || config.format == Format::Sarif,
+        file_lines: config.format == Format::Summary,
+    };
+    let needs_key = |what: &str| {
+        eprintln!(
+            "cprscan: {what} needs a fingerprint key: --key-file FILE or CPRSCAN_KEY (keep it \
+             secret; the same key must be used to write and to check the baseline)"
+        );
+        EXIT_ERROR
+    };
+    if config.write_baseline && fingerprinter.is_none() {
+        return needs_key("baseline write");
+    }
+    if let Some(path) = &config.baseline {
+        let Some(key) = fingerprinter.clone() else {
+            return needs_key("--baseline");
+        };
+        match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Baseline::parse(&text))
+        {
+            Ok(b) => gate.baseline = Some((b, key)),
+            Err(e) => {
+                eprintln!("cprscan: {}: {e}", path.display());
+                return EXIT_ERROR;
+            }
+        }
+    }
+    builder.inline_ignore(config.inline_ignore);
     match AllowValues::new(
         &settings.allow_values,
         &settings.allow_fingerprints,
-        fingerprinter,
+        fingerprinter.clone(),
     ) {
         Ok(allow) => {
             builder.allow_values(allow);
@@ -248,7 +301,8 @@ pub fn run(config: &Config) -> i32 {
             Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout())),
             Box::new(io::stderr()),
             printer,
-        ),
+        )
+        .with_gate(gate),
         stats: Stats::default(),
         config_file: settings.path.as_deref().and_then(|p| p.canonicalize().ok()),
     };
@@ -282,19 +336,52 @@ pub fn run(config: &Config) -> i32 {
         interrupted: interrupt::interrupted(),
         ..summary
     };
-    if !shared.out.is_closed() {
-        shared.out.summary(&summary);
+    let out = &shared.out;
+    if config.write_baseline {
+        let mut baseline = Baseline::default();
+        let key = fingerprinter.as_ref().expect("checked above");
+        for (path, f) in out.take_collected() {
+            if f.suppressed.is_none() {
+                baseline.insert(&path, f.kind_name(), &key.fingerprint_of(&f));
+            }
+        }
+        let _ = out.document(&baseline.to_json());
+    } else if config.format == Format::Sarif {
+        let custom: Vec<(String, String)> = settings
+            .rules
+            .iter()
+            .map(|r| (r.spec.kind.clone(), r.description.clone()))
+            .collect();
+        let log = sarif::log(&out.take_collected(), fingerprinter.as_ref(), &custom);
+        let _ = out.document(&format!("{log}\n"));
     }
-    let _ = shared.out.flush();
-    exit_status(&summary)
+    let stale = out.stale_baseline_entries();
+    if config.baseline_stale != Stale::Off {
+        for e in &stale {
+            out.message(&format!(
+                "cprscan: stale baseline entry (no longer found): {} {} {}",
+                e.path, e.kind, e.fingerprint
+            ));
+        }
+    }
+    if !out.is_closed() {
+        out.summary(&summary);
+    }
+    let _ = out.flush();
+    let failing = shared.stats.failing.load(Ordering::Relaxed)
+        || (config.baseline_stale == Stale::Fail && !stale.is_empty());
+    if config.write_baseline && !summary.interrupted && summary.errors == 0 {
+        return EXIT_CLEAN;
+    }
+    exit_status(&summary, failing)
 }
 
-fn exit_status(s: &Summary) -> i32 {
+fn exit_status(s: &Summary, failing: bool) -> i32 {
     if s.interrupted {
         EXIT_INTERRUPTED
     } else if s.errors > 0 {
         EXIT_ERROR
-    } else if s.findings.iter().any(|(_, n)| *n > 0) {
+    } else if failing {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -476,18 +563,25 @@ fn finish_output(
     output: InputOutput,
     res: Result<u64, SearchError>,
 ) -> Vec<u8> {
-    for (total, n) in shared.stats.findings.iter().zip(output.counts) {
-        total.fetch_add(n, Ordering::Relaxed);
+    let stats = &shared.stats;
+    for (total, counts) in stats.findings.iter().zip(output.counts) {
+        for (t, n) in total.iter().zip(counts) {
+            t.fetch_add(n, Ordering::Relaxed);
+        }
     }
     if !output.custom.is_empty() {
-        let mut custom = shared
-            .stats
-            .custom
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        for (name, n) in &output.custom {
-            crate::output::count_by_name(&mut custom, name, *n);
+        let mut custom = stats.custom.lock().unwrap_or_else(|e| e.into_inner());
+        for (name, counts) in &output.custom {
+            for (conf, n) in counts.iter().enumerate() {
+                crate::output::count_by_name(&mut custom, name, conf, *n);
+            }
         }
+    }
+    stats
+        .suppressed
+        .fetch_add(output.suppressed, Ordering::Relaxed);
+    if output.failing {
+        stats.failing.store(true, Ordering::Relaxed);
     }
     let (flushed, buf) = output.finish();
     match res {

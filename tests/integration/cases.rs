@@ -63,7 +63,15 @@ fn case_table_through_the_binary_on_stdin() {
         let today = case.today.as_deref().unwrap_or(util::TODAY);
         let mut cmd = util::bin();
         // A later --today overrides the default one util::bin() sets.
-        cmd.args(["--min-confidence", "low", "--today", today, "-"]);
+        cmd.args([
+            "--min-confidence",
+            "low",
+            "--fail-on",
+            "low",
+            "--today",
+            today,
+            "-",
+        ]);
         let out = {
             use std::io::Write;
             use std::process::Stdio;

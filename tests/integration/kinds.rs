@@ -232,6 +232,9 @@ fn run_table(file: &str) {
                 &kinds_arg,
                 "--min-confidence",
                 min,
+                // Every reported finding fails the run, so the exit status says "found".
+                "--fail-on",
+                min,
                 "--today",
                 today,
             ],
