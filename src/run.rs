@@ -234,7 +234,14 @@ pub fn run(config: &Config) -> i32 {
         builder.today(today);
     }
     settings.apply(&mut builder);
-    let mut printer = Printer::new(config.format, config.show_values, config.color);
+    // `baseline write` prints the baseline on stdout: its messages and summary are text, on
+    // stderr.
+    let format = if config.write_baseline {
+        Format::Text
+    } else {
+        config.format
+    };
+    let mut printer = Printer::new(format, config.show_values, config.color);
     let fingerprinter = match Fingerprinter::from_file_or_env(config.key_file.as_deref()) {
         Ok(fp) => fp,
         Err(msg) => {
@@ -248,7 +255,7 @@ pub fn run(config: &Config) -> i32 {
     let mut gate = Gate {
         fail_on: config.fail_on,
         baseline: None,
-        collect: config.write_baseline || config.format == Format::Sarif,
+        collect: config.write_baseline || format == Format::Sarif,
         file_lines: config.format == Format::Summary,
     };
     let needs_key = |what: &str| {

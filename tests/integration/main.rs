@@ -4,5 +4,6 @@
 mod cases;
 mod cli;
 mod config;
+mod gate;
 mod kinds;
 mod util;
