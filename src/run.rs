@@ -190,36 +190,27 @@ fn list_kinds() -> i32 {
     EXIT_CLEAN
 }
 
-/// Runs a scan with `config`, writing to stdout and stderr.
-pub fn run(config: &Config) -> i32 {
-    let started = Instant::now();
-    interrupt::install();
+/// What a scan and `redact` both build from the command line and the configuration file.
+pub(crate) struct Prepared {
+    pub builder: ScannerBuilder,
+    pub settings: Settings,
+    pub kinds: KindSet,
+    pub fingerprinter: Option<Fingerprinter>,
+}
+
+/// Reads the configuration file and the key, and sets up a scanner builder with them; an error
+/// is a message for stderr.
+pub(crate) fn prepare(config: &Config) -> Result<Prepared, String> {
     let settings = if config.no_config {
         Settings::default()
     } else {
         match crate::config::locate(config.config_file.as_deref()).map(|p| Settings::load(&p)) {
             None => Settings::default(),
             Some(Ok(s)) => s,
-            Some(Err(e)) => {
-                eprintln!("cprscan: {e}");
-                return EXIT_ERROR;
-            }
+            Some(Err(e)) => return Err(e.to_string()),
         }
     };
     let kinds = settings.kinds(config.kinds);
-    let excluded: Vec<String> = config
-        .excludes
-        .iter()
-        .chain(&settings.allow_paths)
-        .cloned()
-        .collect();
-    let excludes = match Excludes::new(&excluded) {
-        Ok(ex) => ex,
-        Err(msg) => {
-            eprintln!("cprscan: {msg}");
-            return EXIT_ERROR;
-        }
-    };
     let mut builder = ScannerBuilder::new();
     builder
         .min_confidence(
@@ -234,6 +225,57 @@ pub fn run(config: &Config) -> i32 {
         builder.today(today);
     }
     settings.apply(&mut builder);
+    let fingerprinter = Fingerprinter::from_file_or_env(config.key_file.as_deref())?;
+    let allow = AllowValues::new(
+        &settings.allow_values,
+        &settings.allow_fingerprints,
+        fingerprinter.clone(),
+    )
+    .map_err(|msg| {
+        let file = settings
+            .path
+            .as_deref()
+            .unwrap_or(Path::new("cprscan.toml"));
+        format!("{}: allow.fingerprints: {msg}", file.display())
+    })?;
+    builder.allow_values(allow);
+    Ok(Prepared {
+        builder,
+        settings,
+        kinds,
+        fingerprinter,
+    })
+}
+
+/// Runs a scan with `config`, writing to stdout and stderr.
+pub fn run(config: &Config) -> i32 {
+    let started = Instant::now();
+    interrupt::install();
+    let Prepared {
+        mut builder,
+        settings,
+        kinds,
+        fingerprinter,
+    } = match prepare(config) {
+        Ok(p) => p,
+        Err(msg) => {
+            eprintln!("cprscan: {msg}");
+            return EXIT_ERROR;
+        }
+    };
+    let excluded: Vec<String> = config
+        .excludes
+        .iter()
+        .chain(&settings.allow_paths)
+        .cloned()
+        .collect();
+    let excludes = match Excludes::new(&excluded) {
+        Ok(ex) => ex,
+        Err(msg) => {
+            eprintln!("cprscan: {msg}");
+            return EXIT_ERROR;
+        }
+    };
     // `baseline write` prints the baseline on stdout: its messages and summary are text, on
     // stderr.
     let format = if config.write_baseline {
@@ -242,13 +284,6 @@ pub fn run(config: &Config) -> i32 {
         config.format
     };
     let mut printer = Printer::new(format, config.show_values, config.color);
-    let fingerprinter = match Fingerprinter::from_file_or_env(config.key_file.as_deref()) {
-        Ok(fp) => fp,
-        Err(msg) => {
-            eprintln!("cprscan: {msg}");
-            return EXIT_ERROR;
-        }
-    };
     if let Some(fp) = &fingerprinter {
         printer = printer.with_fingerprints(fp.clone());
     }
@@ -284,23 +319,6 @@ pub fn run(config: &Config) -> i32 {
         }
     }
     builder.inline_ignore(config.inline_ignore);
-    match AllowValues::new(
-        &settings.allow_values,
-        &settings.allow_fingerprints,
-        fingerprinter.clone(),
-    ) {
-        Ok(allow) => {
-            builder.allow_values(allow);
-        }
-        Err(msg) => {
-            let file = settings
-                .path
-                .as_deref()
-                .unwrap_or(Path::new("cprscan.toml"));
-            eprintln!("cprscan: {}: allow.fingerprints: {msg}", file.display());
-            return EXIT_ERROR;
-        }
-    }
     let shared = Shared {
         config,
         scanner: builder.build(),

@@ -21,6 +21,13 @@ use crate::scanner::{Scanner, MARGIN};
 /// scanned, so a sink that flushes here streams.
 pub trait Sink {
     fn findings(&mut self, batch: &[Finding]) -> io::Result<()>;
+
+    /// Receives, after the findings of a part, the part's bytes (`offset` is where they start
+    /// in the input): every byte of the input exactly once, in order. For sinks that rewrite the
+    /// input (`cprscan redact`); [`Searcher::search_reader`] calls it, the others do not.
+    fn settled(&mut self, _bytes: &[u8], _offset: u64) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl<F: FnMut(&[Finding]) -> io::Result<()>> Sink for F {
@@ -203,6 +210,8 @@ impl Searcher {
                 if !self.findings.is_empty() {
                     sink.findings(&self.findings).map_err(SearchError::Sink)?;
                 }
+                sink.settled(&self.buf[from..until], base + from as u64)
+                    .map_err(SearchError::Sink)?;
                 from = until;
             }
             if eof {
