@@ -142,6 +142,9 @@ pub enum Command {
         #[command(subcommand)]
         action: BaselineAction,
     },
+    /// Copy a file or stdin to stdout with every finding replaced (masked by default) and every
+    /// other byte unchanged: `tail -f app.log | cprscan redact | shipper`.
+    Redact(RedactArgs),
     /// Work with the detection rules.
     Rules {
         #[command(subcommand)]
@@ -158,6 +161,89 @@ pub enum BaselineAction {
         #[command(flatten)]
         scan: ScanArgs,
     },
+}
+
+/// `cprscan redact`.
+#[derive(Debug, clap::Args)]
+pub struct RedactArgs {
+    /// The input: a file, or `-` (the default) for stdin.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Write to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+
+    /// Rewrite the file itself, atomically (a temporary file renamed over it); refuses
+    /// symbolic links and read-only files.
+    #[arg(long)]
+    pub in_place: bool,
+
+    /// How findings are replaced.
+    #[arg(long, value_enum, default_value_t = crate::redact::Style::Mask)]
+    pub style: crate::redact::Style,
+
+    /// Also write the findings of the same pass to FILE as JSON lines (offsets refer to the
+    /// input).
+    #[arg(long, value_name = "FILE")]
+    pub findings: Option<PathBuf>,
+
+    /// Kinds to replace, as for a scan.
+    #[arg(long, value_name = "LIST", value_parser = KindSet::parse)]
+    pub kinds: Option<KindSet>,
+
+    /// Replace findings at or above this confidence (default: the configuration's, else
+    /// medium).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
+
+    /// Read settings, user rules and allowlists from FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any cprscan.toml.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Key for `--style token` and fingerprint allowlists (else CPRSCAN_KEY).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+
+    #[arg(long, hide = true, value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+impl RedactArgs {
+    /// The scan settings a redaction uses.
+    pub fn config(&self) -> Config {
+        let input = match &self.path {
+            Some(p) if p.as_os_str() != "-" => Input::Path(p.clone()),
+            _ => Input::Stdin,
+        };
+        Config {
+            inputs: vec![input],
+            excludes: Vec::new(),
+            gitignore: false,
+            max_filesize: None,
+            follow: false,
+            threads: 1,
+            kinds: self.kinds,
+            min_confidence: self.min_confidence.map(Confidence::from),
+            config_file: self.config.clone(),
+            no_config: self.no_config,
+            fail_on: Confidence::Medium,
+            baseline: None,
+            baseline_stale: Stale::Off,
+            inline_ignore: false,
+            write_baseline: false,
+            format: Format::Jsonl,
+            show_values: false,
+            key_file: self.key_file.clone(),
+            context: 0,
+            color: false,
+            today: self.today,
+        }
+    }
 }
 
 /// `--baseline-stale`.

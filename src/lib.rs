@@ -23,6 +23,7 @@ pub mod kinds;
 pub mod mask;
 pub mod output;
 pub mod printer;
+pub mod redact;
 pub mod rules;
 pub mod run;
 pub mod sarif;

@@ -147,6 +147,13 @@ pub fn main() -> i32 {
             config.write_baseline = true;
             run(&config)
         }
+        Some(Command::Redact(args)) => crate::redact::main(crate::redact::Job {
+            config: args.config(),
+            style: args.style,
+            output: args.output,
+            in_place: args.in_place,
+            findings: args.findings,
+        }),
         None => run(&Config::from_args(args.scan)),
     }
 }

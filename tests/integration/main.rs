@@ -6,4 +6,5 @@ mod cli;
 mod config;
 mod gate;
 mod kinds;
+mod redact;
 mod util;
