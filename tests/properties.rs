@@ -731,3 +731,36 @@ fn regression_bank_account_overlapping_cpr_split_across_ranges_is_reported_once(
         assert_eq!(parts, whole, "split at {split}");
     }
 }
+
+// (e) `cprscan redact`: with any read splits, the redacting sink writes exactly the input with
+// every finding replaced by its mask, and the redacted text scans clean.
+#[test]
+fn redacted_stream_is_the_input_with_masks_and_scans_clean() {
+    use cprscan::redact::{Redactor, Style};
+    let scanners = scanners();
+    let strategy = (arb_input(), arb_reads(), arb_chunk(), 0..scanners.len());
+    TestRunner::new(cases(256))
+        .run(&strategy, |(data, reads, chunk, which)| {
+            let scanner = &scanners[which];
+            let whole = search_slice(scanner, &data, 1 << 20);
+            let mut out = Vec::new();
+            let mut sink = Redactor::new(&mut out, Style::Mask, None);
+            let reader = Chunked {
+                data: &data,
+                sizes: &reads,
+                next: 0,
+            };
+            Searcher::new(chunk)
+                .search_reader(scanner, reader, &mut sink)
+                .unwrap();
+            drop(sink);
+            prop_assert!(
+                out == masked_input(&data, &whole),
+                "not the input with masks"
+            );
+            let left = scanner.scan_all(&out);
+            prop_assert!(left.is_empty(), "redacted text still holds {:?}", left);
+            Ok(())
+        })
+        .unwrap();
+}
