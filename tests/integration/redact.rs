@@ -164,3 +164,22 @@ fn in_place_rewrites_the_file_and_refuses_links_and_read_only_files() {
         .count();
     assert_eq!(leftovers, 0, "no temporary file is left behind");
 }
+
+#[test]
+fn output_option_writes_the_redacted_copy_to_a_file_and_leaves_the_input() {
+    let dir = tree(&[("in.log", b"id 7 cpr 241287-4563\n")]);
+    let input = dir.path().join("in.log");
+    let output = dir.path().join("out.log");
+    let r = redact(
+        &[
+            "--output",
+            output.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert_eq!(std::fs::read(&output).unwrap(), b"id 7 cpr 241287-****\n");
+    assert_eq!(std::fs::read(&input).unwrap(), b"id 7 cpr 241287-4563\n");
+}
