@@ -67,26 +67,6 @@ pub struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Kinds to look for, comma-separated (`all` for every kind, `default` for the defaults);
-    /// `cprscan kinds` lists them. Default: cpr, cpr-substitute, email, phone, iban, card, and
-    /// `custom` (the user rules of the configuration file, if any).
-    #[arg(long, value_name = "LIST", value_parser = KindSet::parse)]
-    pub kinds: Option<KindSet>,
-
-    /// Report findings at or above this confidence (default: the configuration file's
-    /// `min_confidence`, else medium). Per-kind minimums of the file still apply.
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub min_confidence: Option<ConfidenceArg>,
-
-    /// Read settings, user rules and allowlists from FILE (default: the first cprscan.toml in
-    /// the current directory or above it).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-
-    /// Ignore any cprscan.toml.
-    #[arg(long)]
-    pub no_config: bool,
-
     /// Output format: JSON lines (schema v1, see docs/output.md), one human line per finding,
     /// a SARIF 2.1.0 log (for code-review UIs), or one JSON line of counts per file.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
@@ -116,16 +96,43 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=200))]
     pub context: Option<u16>,
 
+    /// DANGEROUS: print raw values instead of masked ones. The output then holds the very
+    /// personal data the scan found; keep it out of logs, tickets and CI artefacts.
+    #[arg(long)]
+    pub show_values: bool,
+
+    #[command(flatten)]
+    pub detect: DetectArgs,
+}
+
+/// What to look for and with which settings: shared by a scan, `baseline write` and `redact`.
+#[derive(Debug, clap::Args)]
+pub struct DetectArgs {
+    /// Kinds to look for, comma-separated (`all` for every kind, `default` for the defaults);
+    /// `cprscan kinds` lists them. Default: cpr, cpr-substitute, email, phone, iban, card, and
+    /// `custom` (the user rules of the configuration file, if any).
+    #[arg(long, value_name = "LIST", value_parser = KindSet::parse)]
+    pub kinds: Option<KindSet>,
+
+    /// Report findings at or above this confidence (default: the configuration file's
+    /// `min_confidence`, else medium). Per-kind minimums of the file still apply.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
+
+    /// Read settings, user rules and allowlists from FILE (default: the first cprscan.toml in
+    /// the current directory or above it).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any cprscan.toml.
+    #[arg(long)]
+    pub no_config: bool,
+
     /// Add a keyed `fingerprint` (HMAC-SHA256 of kind + normalised value) to each finding,
     /// with the key read from FILE. Without this option the key comes from the CPRSCAN_KEY
     /// environment variable; with neither there is no fingerprint field.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
-
-    /// DANGEROUS: print raw values instead of masked ones. The output then holds the very
-    /// personal data the scan found; keep it out of logs, tickets and CI artefacts.
-    #[arg(long)]
-    pub show_values: bool,
 
     /// Treat this date (YYYY-MM-DD) as today when rejecting future birth dates (for tests).
     #[arg(long, hide = true, value_parser = parse_date)]
@@ -188,29 +195,8 @@ pub struct RedactArgs {
     #[arg(long, value_name = "FILE")]
     pub findings: Option<PathBuf>,
 
-    /// Kinds to replace, as for a scan.
-    #[arg(long, value_name = "LIST", value_parser = KindSet::parse)]
-    pub kinds: Option<KindSet>,
-
-    /// Replace findings at or above this confidence (default: the configuration's, else
-    /// medium).
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub min_confidence: Option<ConfidenceArg>,
-
-    /// Read settings, user rules and allowlists from FILE.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-
-    /// Ignore any cprscan.toml.
-    #[arg(long)]
-    pub no_config: bool,
-
-    /// Key for `--style token` and fingerprint allowlists (else CPRSCAN_KEY).
-    #[arg(long, value_name = "FILE")]
-    pub key_file: Option<PathBuf>,
-
-    #[arg(long, hide = true, value_parser = parse_date)]
-    pub today: Option<Date>,
+    #[command(flatten)]
+    pub detect: DetectArgs,
 }
 
 impl RedactArgs {
@@ -227,10 +213,10 @@ impl RedactArgs {
             max_filesize: None,
             follow: false,
             threads: 1,
-            kinds: self.kinds,
-            min_confidence: self.min_confidence.map(Confidence::from),
-            config_file: self.config.clone(),
-            no_config: self.no_config,
+            kinds: self.detect.kinds,
+            min_confidence: self.detect.min_confidence.map(Confidence::from),
+            config_file: self.detect.config.clone(),
+            no_config: self.detect.no_config,
             fail_on: Confidence::Medium,
             baseline: None,
             baseline_stale: Stale::Off,
@@ -238,10 +224,10 @@ impl RedactArgs {
             write_baseline: false,
             format: Format::Jsonl,
             show_values: false,
-            key_file: self.key_file.clone(),
+            key_file: self.detect.key_file.clone(),
             context: 0,
             color: false,
-            today: self.today,
+            today: self.detect.today,
         }
     }
 }
@@ -368,10 +354,10 @@ impl Config {
             max_filesize: args.max_filesize,
             follow: args.follow,
             threads,
-            kinds: args.kinds,
-            min_confidence: args.min_confidence.map(Confidence::from),
-            config_file: args.config,
-            no_config: args.no_config,
+            kinds: args.detect.kinds,
+            min_confidence: args.detect.min_confidence.map(Confidence::from),
+            config_file: args.detect.config,
+            no_config: args.detect.no_config,
             fail_on: args.fail_on.into(),
             baseline: args.baseline,
             baseline_stale: args.baseline_stale,
@@ -379,10 +365,10 @@ impl Config {
             write_baseline: false,
             format: args.format,
             show_values: args.show_values,
-            key_file: args.key_file,
+            key_file: args.detect.key_file,
             context: args.context.map_or(0, usize::from),
             color,
-            today: args.today,
+            today: args.detect.today,
         }
     }
 }
