@@ -159,3 +159,17 @@ pub fn spawn_on_open_stdin() -> (Child, ChildStdin, ChildStdout) {
     let stdout = child.stdout.take().unwrap();
     (child, stdin, stdout)
 }
+
+/// The first line `stdout` yields, waiting at most 20 s: generous, because tests use it to check
+/// that output is flushed before the input ends, not how fast.
+pub fn first_line_before_eof(stdout: ChildStdout) -> String {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(20))
+        .expect("a line arrives before the input is closed")
+}
