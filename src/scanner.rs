@@ -331,6 +331,15 @@ struct Candidate {
 }
 
 impl Candidate {
+    /// A candidate of a built-in kind.
+    fn builtin(kind: Kind, m: Match) -> Candidate {
+        Candidate {
+            kind,
+            m,
+            rule: None,
+        }
+    }
+
     /// Whether `self` should be reported instead of the overlapping `other`.
     fn beats(&self, other: &Candidate) -> bool {
         (
@@ -381,27 +390,23 @@ impl Scanner {
         let hi = memchr::memchr(b'\n', &hay[until..hi]).map_or(hi, |i| until + i);
         let mut cands = Vec::new();
         self.digit_pass(hay, lo, hi, &mut cands);
-        if let Some(ctx) = &self.contexts.email {
+        // Kinds anchored on one byte, found with memchr: e-mail at `@`, IPv6 at `:`.
+        type ByteFn = fn(&[u8], usize, kinds::Context) -> Option<Match>;
+        let byte_kinds: [(Kind, u8, &Option<ContextMatcher>, ByteFn); 2] = [
+            (
+                Kind::Email,
+                b'@',
+                &self.contexts.email,
+                kinds::email::at_at_sign,
+            ),
+            (Kind::Ip, b':', &self.contexts.ip, kinds::ip::ipv6_at),
+        ];
+        for (kind, byte, ctx, find) in byte_kinds {
+            let Some(ctx) = ctx else { continue };
             let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
-            for at in memchr::memchr_iter(b'@', &hay[lo..hi]) {
-                if let Some(m) = kinds::email::at_at_sign(hay, lo + at, &lookup) {
-                    cands.push(Candidate {
-                        kind: Kind::Email,
-                        m,
-                        rule: None,
-                    });
-                }
-            }
-        }
-        if let Some(ctx) = &self.contexts.ip {
-            let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
-            for at in memchr::memchr_iter(b':', &hay[lo..hi]) {
-                if let Some(m) = kinds::ip::ipv6_at(hay, lo + at, &lookup) {
-                    cands.push(Candidate {
-                        kind: Kind::Ip,
-                        m,
-                        rule: None,
-                    });
+            for at in memchr::memchr_iter(byte, &hay[lo..hi]) {
+                if let Some(m) = find(hay, lo + at, &lookup) {
+                    cands.push(Candidate::builtin(kind, m));
                 }
             }
         }
@@ -563,22 +568,14 @@ impl Scanner {
             if matches!(len, 6 | 7 | 10) {
                 let lookup = |s: usize, e: usize| ctx.nearby(hay, s, e);
                 if let Some(m) = substitute::at_digit_run(hay, start, end, self.today, &lookup) {
-                    cands.push(Candidate {
-                        kind: Kind::CprSubstitute,
-                        m,
-                        rule: None,
-                    });
+                    cands.push(Candidate::builtin(Kind::CprSubstitute, m));
                 }
             }
         }
         let mut offer = |kind: Kind, ctx: &ContextMatcher, find: kinds::DigitFn| {
             let lookup = |s: usize, e: usize| -> Nearby { ctx.nearby(hay, s, e) };
             if let Some(m) = find(hay, start, end, &lookup) {
-                cands.push(Candidate {
-                    kind,
-                    m,
-                    rule: None,
-                });
+                cands.push(Candidate::builtin(kind, m));
             }
         };
         // Each gate repeats the first rejection of the validator it guards (see its source).
@@ -659,16 +656,15 @@ impl Scanner {
         if let Some((confidence, reasons)) =
             cpr::classify(&digits, evidence, &self.exceptions, self.today)
         {
-            cands.push(Candidate {
-                kind: Kind::Cpr,
-                rule: None,
-                m: Match {
+            cands.push(Candidate::builtin(
+                Kind::Cpr,
+                Match {
                     start,
                     end,
                     confidence,
                     reasons,
                 },
-            });
+            ));
         }
     }
 }
