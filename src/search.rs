@@ -449,14 +449,14 @@ mod tests {
 
     type Located = (u64, u32, u64, u64, Confidence);
 
+    fn located(f: &Finding) -> Located {
+        (f.offset, f.len, f.line, f.column, f.confidence)
+    }
+
     fn collect_reader(data: &[u8], max_read: usize, chunk: usize) -> Vec<Located> {
         let mut got = Vec::new();
         let mut sink = |batch: &[Finding]| {
-            got.extend(
-                batch
-                    .iter()
-                    .map(|f| (f.offset, f.len, f.line, f.column, f.confidence)),
-            );
+            got.extend(batch.iter().map(located));
             Ok(())
         };
         let reader = Trickle {
@@ -472,11 +472,7 @@ mod tests {
     fn collect_slice(data: &[u8], chunk: usize) -> Vec<Located> {
         let mut got = Vec::new();
         let mut sink = |batch: &[Finding]| {
-            got.extend(
-                batch
-                    .iter()
-                    .map(|f| (f.offset, f.len, f.line, f.column, f.confidence)),
-            );
+            got.extend(batch.iter().map(located));
             Ok(())
         };
         Searcher::new(chunk)
@@ -612,11 +608,7 @@ mod tests {
     fn collect_parallel(data: &[u8], threads: usize, part: usize) -> Vec<Located> {
         let mut got = Vec::new();
         let mut sink = |batch: &[Finding]| {
-            got.extend(
-                batch
-                    .iter()
-                    .map(|f| (f.offset, f.len, f.line, f.column, f.confidence)),
-            );
+            got.extend(batch.iter().map(located));
             Ok(())
         };
         let read_at = |offset: u64, out: &mut [u8]| -> io::Result<usize> {

@@ -97,17 +97,19 @@ pub fn mask_alnum(value: &[u8], keep_head: usize, keep_tail: usize) -> String {
 pub type DigitFn = fn(&[u8], usize, usize, Context) -> Option<Match>;
 
 /// Runs a digit-anchored validator over every digit run of `text`, the way the scanner offers
-/// runs, with a context built from `words`; returns the first match and its text. For tests.
+/// runs, with a context built from `words`; returns every match and its text, and checks the
+/// module contract that a match contains its anchor run's start. For tests.
 #[cfg(test)]
-pub(crate) fn first_digit_match(
+pub(crate) fn digit_matches(
     text: &str,
     words: &[crate::context::Word],
     find: DigitFn,
-) -> Option<(String, Match)> {
+) -> Vec<(String, Match)> {
     use crate::digits::find_class;
     let hay = text.as_bytes();
     let matcher = crate::context::ContextMatcher::new(words);
     let ctx = |s, e| matcher.nearby(hay, s, e);
+    let mut out = Vec::new();
     let mut pos = 0;
     while pos < hay.len() {
         let start = find_class(hay, pos, true);
@@ -116,11 +118,25 @@ pub(crate) fn first_digit_match(
         }
         let end = find_class(hay, start + 1, false);
         if let Some(m) = find(hay, start, end, &ctx) {
-            return Some((text[m.start..m.end].to_string(), m));
+            assert!(
+                m.start <= start && start < m.end,
+                "{text}: match outside its anchor"
+            );
+            out.push((text[m.start..m.end].to_string(), m));
         }
         pos = end;
     }
-    None
+    out
+}
+
+/// The first match [`digit_matches`] finds. For tests.
+#[cfg(test)]
+pub(crate) fn first_digit_match(
+    text: &str,
+    words: &[crate::context::Word],
+    find: DigitFn,
+) -> Option<(String, Match)> {
+    digit_matches(text, words, find).into_iter().next()
 }
 
 #[cfg(test)]

@@ -424,27 +424,10 @@ mod tests {
     /// Runs the validator on every digit run of `text`, as the scanner does; returns every
     /// match as (matched text, confidence, reasons).
     fn scan(text: &str) -> Vec<(String, Confidence, Vec<Reason>)> {
-        let hay = text.as_bytes();
-        let matcher = ContextMatcher::new(WORDS);
-        let ctx = |s, e| matcher.nearby(hay, s, e);
-        let mut out = Vec::new();
-        let mut pos = 0;
-        while pos < hay.len() {
-            let start = find_class(hay, pos, true);
-            if start >= hay.len() {
-                break;
-            }
-            let end = find_class(hay, start + 1, false);
-            if let Some(m) = at_digit_run(hay, start, end, &ctx) {
-                assert!(
-                    m.start <= start && start < m.end,
-                    "{text}: anchor outside match"
-                );
-                out.push((text[m.start..m.end].to_string(), m.confidence, m.reasons));
-            }
-            pos = end;
-        }
-        out
+        super::super::digit_matches(text, WORDS, at_digit_run)
+            .into_iter()
+            .map(|(s, m)| (s, m.confidence, m.reasons))
+            .collect()
     }
 
     /// The one match of `text` (asserting there is at most one), as (text, confidence).
