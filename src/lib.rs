@@ -22,6 +22,7 @@ pub mod interrupt;
 pub mod kinds;
 pub mod mask;
 pub mod output;
+pub mod place;
 pub mod printer;
 pub mod redact;
 pub mod rules;

@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use crate::baseline::{self, Baseline, Entry};
 use crate::finding::{Confidence, Finding, Kind, Suppression};
 use crate::fingerprint::Fingerprinter;
+use crate::place::Place;
 use crate::printer::Printer;
 
 /// Bytes of formatted records a worker buffers per file before it writes them through.
@@ -54,8 +55,8 @@ pub struct Output {
     /// Set once stdout is closed (e.g. `cprscan . | head -1`): workers then stop quietly.
     closed: AtomicBool,
     gate: Gate,
-    /// What [`Gate::collect`] keeps: (path as shown, finding).
-    collected: Mutex<Vec<(String, Finding)>>,
+    /// What [`Gate::collect`] keeps: (where, finding).
+    collected: Mutex<Vec<(Place, Finding)>>,
     /// Baseline entries matched, and the paths scanned (normalised), for stale entries.
     baseline_seen: Mutex<(HashSet<Entry>, HashSet<String>)>,
 }
@@ -86,8 +87,8 @@ impl Output {
         &self.gate
     }
 
-    /// The collected findings, in path and offset order.
-    pub fn take_collected(&self) -> Vec<(String, Finding)> {
+    /// The collected findings, in place and offset order.
+    pub fn take_collected(&self) -> Vec<(Place, Finding)> {
         let mut all =
             std::mem::take(&mut *self.collected.lock().unwrap_or_else(|e| e.into_inner()));
         all.sort_by(|a, b| (&a.0, a.1.offset).cmp(&(&b.0, b.1.offset)));
@@ -150,11 +151,11 @@ impl Output {
         res
     }
 
-    /// Writes an error or skip record about `path`: to stdout as data in JSON lines, to stderr
-    /// as a message in text format.
-    pub fn error(&self, path: &str, message: &str, skipped: bool) {
+    /// Writes an error or skip record about `place`: to stdout as data in JSON lines, to
+    /// stderr as a message in text format.
+    pub fn error(&self, place: &Place, message: &str, skipped: bool) {
         let mut buf = Vec::new();
-        self.printer.error(&mut buf, path, message, skipped);
+        self.printer.error(&mut buf, place, message, skipped);
         self.route_record(&buf);
     }
 
@@ -189,7 +190,9 @@ impl Output {
 /// The records of one input on their way to the [`Output`]; see the module docs.
 pub struct InputOutput<'a> {
     out: &'a Output,
-    path: &'a str,
+    /// Where the findings of the next batch are; a source that reads members or cells moves
+    /// it with [`InputOutput::place_mut`] between batches.
+    place: Place,
     /// Streams flush every batch, so each finding appears as soon as its line is scanned.
     stream: bool,
     buf: Vec<u8>,
@@ -203,15 +206,17 @@ pub struct InputOutput<'a> {
     pub suppressed: u64,
     /// Whether a reported finding is at or above [`Gate::fail_on`].
     pub failing: bool,
-    collected: Vec<Finding>,
+    collected: Vec<(Place, Finding)>,
     baseline_seen: Vec<Entry>,
+    /// Members or cells left by [`InputOutput::set_place`], for stale baseline entries.
+    scanned: Vec<String>,
 }
 
 impl<'a> InputOutput<'a> {
-    pub fn new(out: &'a Output, path: &'a str, stream: bool, buf: Vec<u8>) -> InputOutput<'a> {
+    pub fn new(out: &'a Output, place: Place, stream: bool, buf: Vec<u8>) -> InputOutput<'a> {
         InputOutput {
             out,
-            path,
+            place,
             stream,
             buf,
             held: None,
@@ -221,6 +226,7 @@ impl<'a> InputOutput<'a> {
             failing: false,
             collected: Vec::new(),
             baseline_seen: Vec::new(),
+            scanned: Vec::new(),
         }
     }
 
@@ -231,7 +237,7 @@ impl<'a> InputOutput<'a> {
         }
         let (baseline, key) = self.out.gate.baseline.as_ref()?;
         let entry = Entry {
-            path: baseline::normalise_path(self.path),
+            path: baseline::normalise_path(&self.place.joined()),
             kind: f.kind_name().to_string(),
             fingerprint: key.fingerprint_of(f),
         };
@@ -240,6 +246,20 @@ impl<'a> InputOutput<'a> {
             return Some(Suppression::Baseline);
         }
         None
+    }
+
+    /// Where the next findings are.
+    pub fn place(&self) -> &Place {
+        &self.place
+    }
+
+    /// Moves on to another member or cell of the same input: the findings of the batches
+    /// that follow are there. Counts and the gate carry on across members.
+    pub fn set_place(&mut self, place: Place) {
+        let old = std::mem::replace(&mut self.place, place);
+        if self.out.gate.baseline.is_some() {
+            self.scanned.push(baseline::normalise_path(&old.joined()));
+        }
     }
 
     /// Formats a batch of findings; writes through when streaming or when the buffer is full.
@@ -260,9 +280,9 @@ impl<'a> InputOutput<'a> {
             if gate.collect {
                 let mut kept = f.clone();
                 kept.suppressed = suppressed;
-                self.collected.push(kept);
+                self.collected.push((self.place.clone(), kept));
             } else if suppressed.is_none() && !gate.file_lines {
-                self.out.printer.finding(&mut self.buf, self.path, f);
+                self.out.printer.finding(&mut self.buf, &self.place, f);
             }
         }
         if self.stream || self.buf.len() >= SPILL {
@@ -292,16 +312,18 @@ impl<'a> InputOutput<'a> {
         let out = self.out;
         if out.gate.file_lines {
             out.printer
-                .file_counts(&mut self.buf, self.path, &self.counts, &self.custom);
+                .file_counts(&mut self.buf, &self.place, &self.counts, &self.custom);
         }
         if !self.collected.is_empty() {
             let mut all = out.collected.lock().unwrap_or_else(|e| e.into_inner());
-            all.extend(self.collected.drain(..).map(|f| (self.path.to_string(), f)));
+            all.append(&mut self.collected);
         }
         if out.gate.baseline.is_some() {
             let mut seen = out.baseline_seen.lock().unwrap_or_else(|e| e.into_inner());
             seen.0.extend(self.baseline_seen.drain(..));
-            seen.1.insert(baseline::normalise_path(self.path));
+            seen.1
+                .insert(baseline::normalise_path(&self.place.joined()));
+            seen.1.extend(self.scanned.drain(..));
         }
         let res = self.write_through();
         self.held = None;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::cli::Format;
 use crate::finding::{Finding, Kind, Reason};
 use crate::fingerprint::Fingerprinter;
+use crate::place::Place;
 
 /// What a summary reports, once per run.
 #[derive(Clone, Debug, Default)]
@@ -44,6 +45,8 @@ struct ErrorRecord<'a> {
     #[serde(rename = "type")]
     ty: &'static str,
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member: Option<&'a str>,
     message: &'a str,
     skipped: bool,
 }
@@ -102,9 +105,10 @@ impl Printer {
     /// Writes a finding record by hand: on PII-dense input the records are most of the work,
     /// and a generic serializer costs several times this. Field order and escaping are those
     /// of `serde_json` (schema v1, `docs/output.md`); a test compares the two.
-    fn json_finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding, value: &str) {
+    fn json_finding(&self, out: &mut Vec<u8>, place: &Place, f: &Finding, value: &str) {
         out.extend_from_slice(b"{\"type\":\"finding\",\"path\":");
-        json_str(out, path);
+        json_str(out, &place.path);
+        json_place_rest(out, place);
         out.extend_from_slice(b",\"line\":");
         json_u64(out, f.line);
         out.extend_from_slice(b",\"column\":");
@@ -142,13 +146,13 @@ impl Printer {
         out.extend_from_slice(b"}\n");
     }
 
-    /// Appends one finding of the input named `path`.
-    pub fn finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding) {
+    /// Appends one finding of the input at `place`.
+    pub fn finding(&self, out: &mut Vec<u8>, place: &Place, f: &Finding) {
         let value = self.shown_value(f);
         match self.format {
             // SARIF and per-file summaries collect findings instead; JSON is the safe default.
             Format::Jsonl | Format::Sarif | Format::Summary => {
-                self.json_finding(out, path, f, &value)
+                self.json_finding(out, place, f, &value)
             }
             Format::Text => {
                 let reasons: Vec<String> = f.reasons.iter().map(|r| r.to_string()).collect();
@@ -160,7 +164,7 @@ impl Printer {
                 let _ = write!(
                     out,
                     "{p}{}{r}:{}:{} {} {c}{}{r} {} {}",
-                    sanitize(path),
+                    sanitize(&text_place(place)),
                     f.line,
                     f.column,
                     f.kind_name(),
@@ -177,12 +181,13 @@ impl Printer {
     }
 
     /// Appends an error record (or, in text format, a message line meant for stderr).
-    pub fn error(&self, out: &mut Vec<u8>, path: &str, message: &str, skipped: bool) {
+    pub fn error(&self, out: &mut Vec<u8>, place: &Place, message: &str, skipped: bool) {
         match self.format {
             Format::Jsonl | Format::Summary => {
                 let rec = ErrorRecord {
                     ty: "error",
-                    path,
+                    path: &place.path,
+                    member: place.member.as_deref(),
                     message,
                     skipped,
                 };
@@ -191,7 +196,12 @@ impl Printer {
             }
             Format::Text | Format::Sarif => {
                 let what = if skipped { "skipped" } else { "error" };
-                let _ = writeln!(out, "cprscan: {what}: {}: {}", sanitize(path), message);
+                let _ = writeln!(
+                    out,
+                    "cprscan: {what}: {}: {}",
+                    sanitize(&place.joined()),
+                    message
+                );
             }
         }
     }
@@ -201,7 +211,7 @@ impl Printer {
     pub fn file_counts(
         &self,
         out: &mut Vec<u8>,
-        path: &str,
+        place: &Place,
         counts: &[[u64; 3]; Kind::ALL.len()],
         custom: &[(String, [u64; 3])],
     ) {
@@ -222,8 +232,12 @@ impl Printer {
         if findings.is_empty() {
             return;
         }
-        let rec = serde_json::json!({ "type": "file", "path": path, "findings": findings });
-        serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
+        out.extend_from_slice(b"{\"type\":\"file\",\"path\":");
+        json_str(out, &place.path);
+        json_place_rest(out, place);
+        out.extend_from_slice(b",\"findings\":");
+        serde_json::to_writer(&mut *out, &findings).expect("writing to a Vec cannot fail");
+        out.push(b'}');
         out.push(b'\n');
     }
 
@@ -286,6 +300,42 @@ impl Printer {
 
 /// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\\` and control
 /// characters below 0x20 (short forms where JSON has them, else `\u00xx`); all else as is.
+/// Writes the fields of `place` after `path`: `member`, then `table`, `field` and `key` of a
+/// cell (schema v1, `docs/output.md`). Nothing for a plain input.
+fn json_place_rest(out: &mut Vec<u8>, place: &Place) {
+    if let Some(m) = &place.member {
+        out.extend_from_slice(b",\"member\":");
+        json_str(out, m);
+    }
+    if let Some(c) = &place.cell {
+        out.extend_from_slice(b",\"table\":");
+        json_str(out, &c.table);
+        out.extend_from_slice(b",\"field\":");
+        json_str(out, &c.field);
+        out.extend_from_slice(b",\"key\":{");
+        for (i, (k, v)) in c.key.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_str(out, k);
+            out.push(b':');
+            json_str(out, v);
+        }
+        out.push(b'}');
+    }
+}
+
+/// A place in text output: `path!member`, and a cell's row key in brackets.
+fn text_place(place: &Place) -> std::borrow::Cow<'_, str> {
+    match &place.cell {
+        None => place.joined(),
+        Some(c) => {
+            let key: Vec<String> = c.key.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            format!("{}[{}]", place.joined(), key.join(",")).into()
+        }
+    }
+}
+
 fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     json_str_body(out, s.as_bytes());
@@ -456,7 +506,7 @@ mod tests {
         let mut out = Vec::new();
         Printer::new(Format::Jsonl, false, false).finding(
             &mut out,
-            "share/hr/list.csv",
+            &Place::new("share/hr/list.csv"),
             &finding(),
         );
         assert_eq!(
@@ -473,6 +523,14 @@ mod tests {
         #[serde(rename = "type")]
         ty: &'static str,
         path: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        member: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        table: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        field: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<KeyMap<'a>>,
         line: u64,
         column: u64,
         offset: u64,
@@ -490,12 +548,26 @@ mod tests {
         context: Option<&'a str>,
     }
 
+    /// A row key as a JSON object in column order (a `serde_json::Map` would sort it).
+    struct KeyMap<'a>(&'a [(String, String)]);
+
+    impl serde::Serialize for KeyMap<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        }
+    }
+
     /// The record as the generic serializer writes it: the reference for the hand-written one.
-    fn by_serde(printer: &Printer, path: &str, f: &Finding) -> String {
+    fn by_serde(printer: &Printer, place: &Place, f: &Finding) -> String {
         let value = printer.shown_value(f);
+        let cell = place.cell.as_ref();
         let rec = FindingRecord {
             ty: "finding",
-            path,
+            path: &place.path,
+            member: place.member.as_deref(),
+            table: cell.map(|c| c.table.as_str()),
+            field: cell.map(|c| c.field.as_str()),
+            key: cell.map(|c| KeyMap(&c.key)),
             line: f.line,
             column: f.column,
             offset: f.offset,
@@ -517,13 +589,23 @@ mod tests {
     #[test]
     fn hand_written_record_is_byte_for_byte_the_serde_record() {
         let every_ascii: String = (0u8..0x80).map(char::from).collect();
-        let paths = [
+        let names = [
             "share/hr/list.csv".to_string(),
             "a \"quoted\" \\ name\u{7f}\u{1b}[2J".to_string(),
             "æøå/Ærø/ü\u{2028}\u{feff}.txt".to_string(),
             every_ascii.clone(),
             String::new(),
         ];
+        let mut places: Vec<Place> = names.iter().map(Place::new).collect();
+        places.extend(names.iter().map(|n| Place::member("x.zip", n.clone())));
+        places.extend(names.iter().map(|n| Place {
+            cell: Some(crate::place::Cell {
+                table: n.clone(),
+                field: "notes\u{1}".into(),
+                key: vec![(n.clone(), "42".into()), ("b".into(), n.clone())],
+            }),
+            ..Place::member("db.sqlite", n.clone())
+        }));
         let mut with_all = finding();
         with_all.offset = u64::MAX;
         with_all.line = 0;
@@ -551,10 +633,13 @@ mod tests {
         ];
         for printer in &printers {
             for f in [finding(), with_all.clone(), no_reasons.clone()] {
-                for path in &paths {
+                for place in &places {
                     let mut out = Vec::new();
-                    printer.finding(&mut out, path, &f);
-                    assert_eq!(String::from_utf8(out).unwrap(), by_serde(printer, path, &f));
+                    printer.finding(&mut out, place, &f);
+                    assert_eq!(
+                        String::from_utf8(out).unwrap(),
+                        by_serde(printer, place, &f)
+                    );
                 }
             }
         }
@@ -591,12 +676,12 @@ mod tests {
     #[test]
     fn fingerprint_field_appears_only_with_a_key() {
         let mut plain = Vec::new();
-        Printer::new(Format::Jsonl, false, false).finding(&mut plain, "p", &finding());
+        Printer::new(Format::Jsonl, false, false).finding(&mut plain, &Place::new("p"), &finding());
         assert!(!String::from_utf8(plain).unwrap().contains("fingerprint"));
         let mut keyed = Vec::new();
         Printer::new(Format::Jsonl, false, false)
             .with_fingerprints(Fingerprinter::new(b"key").unwrap())
-            .finding(&mut keyed, "p", &finding());
+            .finding(&mut keyed, &Place::new("p"), &finding());
         assert!(String::from_utf8(keyed)
             .unwrap()
             .contains("\"fingerprint\":\"fc7f86d5d07a892c\""));
@@ -605,7 +690,7 @@ mod tests {
     #[test]
     fn show_values_prints_the_raw_value() {
         let mut out = Vec::new();
-        Printer::new(Format::Jsonl, true, false).finding(&mut out, "p", &finding());
+        Printer::new(Format::Jsonl, true, false).finding(&mut out, &Place::new("p"), &finding());
         assert!(String::from_utf8(out)
             .unwrap()
             .contains("\"match\":\"010190-1238\""));
@@ -614,10 +699,37 @@ mod tests {
     #[test]
     fn text_finding_is_one_human_line() {
         let mut out = Vec::new();
-        Printer::new(Format::Text, false, false).finding(&mut out, "a.txt", &finding());
+        Printer::new(Format::Text, false, false).finding(
+            &mut out,
+            &Place::new("a.txt"),
+            &finding(),
+        );
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "a.txt:12:5 cpr high 010190-**** date,mod11,separator,context:cpr-nr\n"
+        );
+    }
+
+    #[test]
+    fn text_finding_names_the_member_and_the_row_of_a_cell() {
+        let mut out = Vec::new();
+        let printer = Printer::new(Format::Text, false, false);
+        printer.finding(&mut out, &Place::member("a.zip", "b/c.txt"), &finding());
+        let cell = Place {
+            cell: Some(crate::place::Cell {
+                table: "public.borgere".into(),
+                field: "notes".into(),
+                key: vec![("id".into(), "42".into())],
+            }),
+            ..Place::new("postgres://scan@db/kommune")
+        };
+        printer.finding(&mut out, &cell, &finding());
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("a.zip!b/c.txt:12:5 cpr"), "{text}");
+        assert!(
+            lines[1].starts_with("postgres://scan@db/kommune!public.borgere.notes[id=42]:12:5 "),
+            "{text}"
         );
     }
 

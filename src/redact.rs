@@ -13,6 +13,7 @@ use clap::ValueEnum;
 use crate::cli::{Config, Format, Input};
 use crate::finding::Finding;
 use crate::fingerprint::Fingerprinter;
+use crate::place::Place;
 use crate::printer::Printer;
 use crate::run::{prepare, Prepared, EXIT_CLEAN, EXIT_ERROR};
 use crate::search::{SearchError, Searcher, Sink};
@@ -84,8 +85,9 @@ impl Sink for Redactor<'_> {
     fn findings(&mut self, batch: &[Finding]) -> io::Result<()> {
         if let Some((out, printer, path)) = &mut self.findings {
             let mut buf = Vec::new();
+            let place = Place::new(*path);
             for f in batch {
-                printer.finding(&mut buf, path, f);
+                printer.finding(&mut buf, &place, f);
             }
             out.write_all(&buf)?;
         }

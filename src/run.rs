@@ -24,6 +24,7 @@ use crate::finding::Kind;
 use crate::fingerprint::Fingerprinter;
 use crate::interrupt;
 use crate::output::{Gate, InputOutput, Output};
+use crate::place::Place;
 use crate::printer::{Printer, Summary};
 use crate::sarif;
 use crate::scanner::{KindSet, Scanner, ScannerBuilder};
@@ -122,13 +123,23 @@ struct Shared<'a> {
 
 impl Shared<'_> {
     fn error(&self, path: &str, message: &str) {
-        self.stats.errors.fetch_add(1, Ordering::Relaxed);
-        self.out.error(path, message, false);
+        self.error_at(&Place::new(path), message);
     }
 
     fn skip(&self, path: &str, message: &str) {
+        self.skip_at(&Place::new(path), message);
+    }
+
+    /// An error record: something could not be read (exit status 2).
+    fn error_at(&self, place: &Place, message: &str) {
+        self.stats.errors.fetch_add(1, Ordering::Relaxed);
+        self.out.error(place, message, false);
+    }
+
+    /// A skip record: something was left out on purpose (a FIFO, a size limit).
+    fn skip_at(&self, place: &Place, message: &str) {
         self.stats.skipped.fetch_add(1, Ordering::Relaxed);
-        self.out.error(path, message, true);
+        self.out.error(place, message, true);
     }
 }
 
@@ -372,9 +383,9 @@ pub fn run(config: &Config) -> i32 {
     if config.write_baseline {
         let mut baseline = Baseline::default();
         let key = fingerprinter.as_ref().expect("checked above");
-        for (path, f) in out.take_collected() {
+        for (place, f) in out.take_collected() {
             if f.suppressed.is_none() {
-                baseline.insert(&path, f.kind_name(), &key.fingerprint_of(&f));
+                baseline.insert(&place.joined(), f.kind_name(), &key.fingerprint_of(&f));
             }
         }
         let _ = out.document(&baseline.to_json());
@@ -514,7 +525,7 @@ fn scan_file(
         Err(e) => return shared.error(shown, &format!("cannot open: {e}")),
     };
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
-    let output = InputOutput::new(&shared.out, shown, false, std::mem::take(buf));
+    let output = InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
     #[cfg(unix)]
     if shared.config.threads > 1 {
         if let Some(len) = file.metadata().ok().map(|m| m.len()) {
@@ -564,7 +575,7 @@ fn search_split(
 fn scan_stream<R: Read>(shared: &Shared, shown: &str, reader: R) {
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
     let mut searcher = Searcher::new(STREAM_CHUNK);
-    let output = InputOutput::new(&shared.out, shown, true, Vec::new());
+    let output = InputOutput::new(&shared.out, Place::new(shown), true, Vec::new());
     search(shared, &mut searcher, reader, shown, output);
 }
 

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::finding::{Confidence, Finding, Kind, Suppression};
 use crate::fingerprint::Fingerprinter;
+use crate::place::Place;
 
 /// The schema URI SARIF consumers expect in `$schema`.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -58,10 +59,10 @@ fn rule(name: &str, description: &str) -> Value {
     })
 }
 
-/// A SARIF log of `findings` (path as shown, finding), in the order given. `custom` lists the
+/// A SARIF log of `findings` (where, finding), in the order given. `custom` lists the
 /// user rule kinds with their descriptions, so their rules are declared too.
 pub fn log(
-    findings: &[(String, Finding)],
+    findings: &[(Place, Finding)],
     fingerprinter: Option<&Fingerprinter>,
     custom: &[(String, String)],
 ) -> Value {
@@ -74,7 +75,7 @@ pub fn log(
     let index_of = |name: &str| rules.iter().position(|(n, _)| n == name);
     let results: Vec<Value> = findings
         .iter()
-        .map(|(path, f)| {
+        .map(|(place, f)| {
             let name = f.kind_name();
             let reasons: Vec<String> = f.reasons.iter().map(|r| r.to_string()).collect();
             let mut result = json!({
@@ -90,7 +91,7 @@ pub fn log(
                 },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": path_uri(path) },
+                        "artifactLocation": { "uri": path_uri(&place.path) },
                         "region": {
                             "startLine": f.line.max(1),
                             "startColumn": f.column.max(1),
@@ -103,6 +104,18 @@ pub fn log(
             });
             if let Some(i) = index_of(name) {
                 result["ruleIndex"] = json!(i);
+            }
+            // Inside a container or a table the region refers to the member's or the cell's
+            // text; the properties say which.
+            if let Some(m) = &place.member {
+                result["properties"]["member"] = json!(m);
+            }
+            if let Some(c) = &place.cell {
+                let key: serde_json::Map<String, Value> =
+                    c.key.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                result["properties"]["table"] = json!(c.table);
+                result["properties"]["field"] = json!(c.field);
+                result["properties"]["key"] = Value::Object(key);
             }
             if let Some(fp) = fingerprinter {
                 result["partialFingerprints"] = json!({ FINGERPRINT_KEY: fp.fingerprint_of(f) });
@@ -163,7 +176,7 @@ mod tests {
     #[test]
     fn result_has_location_masked_message_and_fingerprint() {
         let key = Fingerprinter::new(b"key").unwrap();
-        let log = log(&[("./a dir/x.csv".into(), finding())], Some(&key), &[]);
+        let log = log(&[(Place::new("./a dir/x.csv"), finding())], Some(&key), &[]);
         let r = &log["runs"][0]["results"][0];
         assert_eq!(r["ruleId"], "cpr");
         assert_eq!(r["level"], "error");
@@ -182,7 +195,7 @@ mod tests {
     fn suppressed_findings_carry_a_suppression() {
         let mut f = finding();
         f.suppressed = Some(Suppression::Baseline);
-        let log = log(&[("a".into(), f)], None, &[]);
+        let log = log(&[(Place::new("a"), f)], None, &[]);
         let r = &log["runs"][0]["results"][0];
         assert_eq!(r["suppressions"][0]["kind"], "external");
         assert!(r.get("partialFingerprints").is_none());
