@@ -299,7 +299,8 @@ fn list_tables(client: &mut Client) -> Result<Vec<Table>, postgres::Error> {
         "SELECT n.nspname::text, c.relname::text, c.relkind::text, a.attname::text, \
                 coalesce(bt.typname, t.typname)::text, \
                 coalesce(bt.typcategory, t.typcategory)::text, \
-                coalesce(array_position(i.indkey::int2[], a.attnum), 0)::int4 \
+                coalesce(array_position(i.indkey::int2[], a.attnum) \
+                         - array_lower(i.indkey::int2[], 1) + 1, 0)::int4 \
          FROM pg_class c \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
