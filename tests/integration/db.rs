@@ -485,6 +485,7 @@ fn load_fixtures(port: u16) {
         cpr("241287", "456"),
         cpr("050575", "234"),
     );
+    let b_dashed = format!("{}-{}", &b[..6], &b[6..]);
     c.batch_execute(&format!(
         "CREATE TABLE borgere (id int PRIMARY KEY, navn text, cpr varchar(11), notes text,
                                data jsonb, ordrenr bigint);
@@ -502,7 +503,6 @@ fn load_fixtures(port: u16) {
          INSERT INTO hemmelig.loen VALUES (1, '{a}');
          GRANT USAGE ON SCHEMA hemmelig TO scanner;
          GRANT SELECT ON ALL TABLES IN SCHEMA public TO scanner;",
-        b_dashed = format!("{}-{}", &b[..6], &b[6..]),
         a_int = a.parse::<i64>().unwrap(),
     ))
     .unwrap();
@@ -631,6 +631,8 @@ fn postgres_password_comes_from_the_password_file() {
 }
 
 #[test]
+// The child is reaped by `wait4`, which also gives its peak memory.
+#[allow(clippy::zombie_processes)]
 fn postgres_big_table_is_streamed_in_bounded_memory() {
     let Some(port) = server() else { return };
     let u = url(port, SCAN_PASSWORD);
