@@ -621,8 +621,28 @@ enum Sniffed {
 /// database or a delimited file with a header from any other file. A file not named like a
 /// delimited file costs one 16-byte read.
 fn sniff(shared: &Shared, file: &File, path: &Path) -> Sniffed {
-    let delimited = csv_columns::is_delimited_name(path);
-    let mut head = vec![0; if delimited { csv_columns::HEAD } else { 16 }];
+    if !csv_columns::is_delimited_name(path) {
+        let mut head = [0; 16];
+        let n = read_head(file, &mut head);
+        return if db::sqlite::is_sqlite(&head[..n]) {
+            Sniffed::Sqlite
+        } else {
+            Sniffed::Plain
+        };
+    }
+    let mut head = vec![0; csv_columns::HEAD];
+    let n = read_head(file, &mut head);
+    if db::sqlite::is_sqlite(&head[..n]) {
+        return Sniffed::Sqlite;
+    }
+    match csv_columns::sniff(&head[..n], n < head.len(), &shared.cells) {
+        Some(header) => Sniffed::Columns(header),
+        None => Sniffed::Plain,
+    }
+}
+
+/// Fills `head` from the start of `file` as far as it goes; returns how far.
+fn read_head(file: &File, head: &mut [u8]) -> usize {
     let mut filled = 0;
     while filled < head.len() {
         match read_at(file, &mut head[filled..], filled as u64) {
@@ -630,15 +650,7 @@ fn sniff(shared: &Shared, file: &File, path: &Path) -> Sniffed {
             Ok(n) => filled += n,
         }
     }
-    let complete = filled < head.len();
-    let head = &head[..filled];
-    if db::sqlite::is_sqlite(head) {
-        return Sniffed::Sqlite;
-    }
-    match delimited.then(|| csv_columns::sniff(head, complete, &shared.cells)) {
-        Some(Some(header)) => Sniffed::Columns(header),
-        _ => Sniffed::Plain,
-    }
+    filled
 }
 
 /// Searches a delimited file with a header: the scanner reports every confidence, and a
