@@ -18,7 +18,10 @@ use ignore::WalkState;
 use crate::allow::AllowValues;
 use crate::baseline::Baseline;
 use crate::cli::{Args, BaselineAction, Command, Config, Format, Input, RulesAction, Stale};
+use crate::column::CellScanner;
 use crate::config::Settings;
+use crate::csv_columns;
+use crate::db;
 use crate::finding::Confidence;
 use crate::finding::Kind;
 use crate::fingerprint::Fingerprinter;
@@ -68,6 +71,9 @@ struct Stats {
     errors: AtomicU64,
     skipped: AtomicU64,
     suppressed: AtomicU64,
+    /// Database tables read, and their rows.
+    tables: AtomicU64,
+    rows: AtomicU64,
     /// A reported finding is at or above `--fail-on`.
     failing: AtomicBool,
 }
@@ -106,6 +112,9 @@ impl Stats {
             skipped: self.skipped.load(Ordering::Relaxed),
             elapsed_ms,
             interrupted: false,
+            tables: self.tables.load(Ordering::Relaxed),
+            rows: self.rows.load(Ordering::Relaxed),
+            sample_rows: None,
         }
     }
 }
@@ -119,6 +128,8 @@ struct Shared<'a> {
     /// The configuration file in use, canonical: it holds examples and allowlisted values by
     /// design, so a walk that meets it skips it.
     config_file: Option<PathBuf>,
+    /// Scans database cells and column-aware CSV files.
+    cells: CellScanner,
 }
 
 impl Shared<'_> {
@@ -140,6 +151,44 @@ impl Shared<'_> {
     fn skip_at(&self, place: &Place, message: &str) {
         self.stats.skipped.fetch_add(1, Ordering::Relaxed);
         self.out.error(place, message, true);
+    }
+}
+
+/// What a database source needs from the run.
+impl db::Env for Shared<'_> {
+    fn cells(&self) -> &CellScanner {
+        &self.cells
+    }
+
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    fn options(&self) -> &db::DbOptions {
+        &self.config.db
+    }
+
+    fn threads(&self) -> usize {
+        self.config.threads
+    }
+
+    fn finish(&self, output: InputOutput<'_>) {
+        let shown = output.place().path.clone();
+        finish_output(self, &shown, output, Ok(0));
+    }
+
+    fn error(&self, place: &Place, message: &str) {
+        self.error_at(place, message);
+    }
+
+    fn input(&self) {
+        self.stats.files.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn table(&self, rows: u64, bytes: u64) {
+        self.stats.tables.fetch_add(1, Ordering::Relaxed);
+        self.stats.rows.fetch_add(rows, Ordering::Relaxed);
+        self.stats.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 }
 
@@ -337,9 +386,11 @@ pub fn run(config: &Config) -> i32 {
         }
     }
     builder.inline_ignore(config.inline_ignore);
+    let scanner = builder.build();
     let shared = Shared {
         config,
-        scanner: builder.build(),
+        cells: CellScanner::new(&scanner),
+        scanner,
         out: Output::new(
             Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout())),
             Box::new(io::stderr()),
@@ -353,6 +404,13 @@ pub fn run(config: &Config) -> i32 {
     let mut pending: Vec<PathBuf> = Vec::new();
     for input in &config.inputs {
         match input {
+            Input::Path(p) if db::postgres::is_url(p.as_os_str()) => {
+                walk_paths(&shared, &mut pending, &excludes);
+                if interrupt::interrupted() {
+                    break;
+                }
+                db::postgres::scan(&shared, &p.to_string_lossy());
+            }
             Input::Path(p) => pending.push(p.clone()),
             Input::Stdin => {
                 walk_paths(&shared, &mut pending, &excludes);
@@ -377,6 +435,7 @@ pub fn run(config: &Config) -> i32 {
     );
     let summary = Summary {
         interrupted: interrupt::interrupted(),
+        sample_rows: config.db.sample_rows,
         ..summary
     };
     let out = &shared.out;
@@ -525,7 +584,18 @@ fn scan_file(
         Err(e) => return shared.error(shown, &format!("cannot open: {e}")),
     };
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
-    let output = InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
+    let output = match sniff(shared, &file, path) {
+        Sniffed::Sqlite => return db::sqlite::scan(shared, path, shown),
+        Sniffed::Columns(header) => {
+            let output =
+                InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
+            *buf = search_columns(shared, searcher, file, shown, output, header);
+            return;
+        }
+        Sniffed::Plain => {
+            InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf))
+        }
+    };
     #[cfg(unix)]
     if shared.config.threads > 1 {
         if let Some(len) = file.metadata().ok().map(|m| m.len()) {
@@ -536,6 +606,83 @@ fn scan_file(
         }
     }
     *buf = search(shared, searcher, file, shown, output);
+}
+
+/// What a file's first bytes (and, for delimited files, its name) say it is.
+enum Sniffed {
+    /// A SQLite database: scanned table by table.
+    Sqlite,
+    /// A delimited file whose first row is a header: scanned with its columns as context.
+    Columns(csv_columns::Header),
+    Plain,
+}
+
+/// Reads the start of `file` (with `pread`, leaving its position alone) to tell a SQLite
+/// database or a delimited file with a header from any other file. A file not named like a
+/// delimited file costs one 16-byte read.
+fn sniff(shared: &Shared, file: &File, path: &Path) -> Sniffed {
+    if !csv_columns::is_delimited_name(path) {
+        let mut head = [0; 16];
+        let n = read_head(file, &mut head);
+        return if db::sqlite::is_sqlite(&head[..n]) {
+            Sniffed::Sqlite
+        } else {
+            Sniffed::Plain
+        };
+    }
+    let mut head = vec![0; csv_columns::HEAD];
+    let n = read_head(file, &mut head);
+    if db::sqlite::is_sqlite(&head[..n]) {
+        return Sniffed::Sqlite;
+    }
+    match csv_columns::sniff(&head[..n], n < head.len(), &shared.cells) {
+        Some(header) => Sniffed::Columns(header),
+        None => Sniffed::Plain,
+    }
+}
+
+/// Fills `head` from the start of `file` as far as it goes; returns how far.
+fn read_head(file: &File, head: &mut [u8]) -> usize {
+    let mut filled = 0;
+    while filled < head.len() {
+        match read_at(file, &mut head[filled..], filled as u64) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => filled += n,
+        }
+    }
+    filled
+}
+
+/// Searches a delimited file with a header: the scanner reports every confidence, and a
+/// [`csv_columns::CsvSink`] lets each cell's column judge its findings before they are output.
+fn search_columns(
+    shared: &Shared,
+    searcher: &mut Searcher,
+    reader: File,
+    shown: &str,
+    mut output: InputOutput,
+    header: csv_columns::Header,
+) -> Vec<u8> {
+    let mut counting = CountingReader {
+        inner: reader,
+        n: 0,
+    };
+    let sink = |batch: &[crate::finding::Finding]| output.findings(batch);
+    let mut columns = csv_columns::CsvSink::new(sink, &shared.cells, header);
+    let res = searcher.search_reader(shared.cells.scanner(), &mut counting, &mut columns);
+    drop(columns);
+    shared.stats.bytes.fetch_add(counting.n, Ordering::Relaxed);
+    finish_output(shared, shown, output, res)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(_file: &File, _buf: &mut [u8], _offset: u64) -> io::Result<usize> {
+    Ok(0)
 }
 
 /// Files at least this big are split into parts scanned by all threads at once: one big file
