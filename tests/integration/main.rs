@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod db;
 mod gate;
+mod hostile;
 mod kinds;
 mod redact;
 mod util;
