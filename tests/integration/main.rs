@@ -8,5 +8,6 @@ mod db;
 mod gate;
 mod hostile;
 mod kinds;
+mod limits;
 mod redact;
 mod util;

@@ -1,0 +1,261 @@
+//! Limits and failure behaviour of streams: memory stays under the bound the README states
+//! whatever a stream holds (many lines, NUL bytes, one line without end), and a reader that
+//! closes stdout early (`cprscan . | head -1`) ends the run quietly.
+
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+
+use crate::util::{self, generated_cpr, tree};
+
+/// The peak resident memory `cprscan -` and `cprscan redact` may reach on any stream, as the
+/// README states it. Measured (debug build, the build these tests run): about 10 MiB on every
+/// stream below. The streams are twice the bound, so holding one whole would fail.
+const BOUND_KIB: u64 = 64 * 1024;
+const STREAM_BYTES: usize = 128 << 20;
+const BLOCK: usize = 64 << 10;
+
+fn number() -> String {
+    generated_cpr("110776", "205")
+}
+
+/// How a run on a generated stream ended: its exit status, peak resident memory, the bytes it
+/// wrote, the last two blocks of them, and its last output line.
+struct Measured {
+    status: i32,
+    peak_kib: u64,
+    out_bytes: u64,
+    tail: String,
+    last_line: String,
+    stderr: String,
+}
+
+/// Runs the binary with `args`, writing `block` to its stdin until `STREAM_BYTES` are written,
+/// and measures its peak resident set size as the kernel accounts it for the child alone
+/// (`wait4`), so tests running side by side do not disturb it.
+fn measure(args: &[&str], block: &[u8]) -> Measured {
+    assert_eq!(STREAM_BYTES % block.len(), 0);
+    let mut child = util::bin_plain()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let block = block.to_vec();
+    let writer = std::thread::spawn(move || {
+        for _ in 0..STREAM_BYTES / block.len() {
+            stdin.write_all(&block)?;
+        }
+        Ok::<(), std::io::Error>(())
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let (mut total, mut tail) = (0u64, Vec::new());
+        let mut buf = vec![0; 1 << 16];
+        loop {
+            let n = stdout.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            tail.extend_from_slice(&buf[..n]);
+            let keep = tail.len().saturating_sub(2 * BLOCK);
+            tail.drain(..keep);
+        }
+        let text = String::from_utf8_lossy(&tail).into_owned();
+        let last = text
+            .trim_end()
+            .rsplit('\n')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        (total, text, last)
+    });
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, which std has not reaped (we never call wait on it).
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t);
+    writer.join().unwrap().expect("the whole stream was read");
+    let (out_bytes, tail, last_line) = reader.join().unwrap();
+    assert!(libc::WIFEXITED(status), "killed by a signal: {status:#x}");
+    Measured {
+        status: libc::WEXITSTATUS(status),
+        // Linux reports kilobytes (KiB).
+        peak_kib: usage.ru_maxrss as u64,
+        out_bytes,
+        tail,
+        last_line,
+        stderr,
+    }
+}
+
+fn assert_bounded(what: &str, m: &Measured) {
+    eprintln!("{what}: peak RSS {} KiB", m.peak_kib);
+    assert!(
+        m.peak_kib < BOUND_KIB,
+        "{what}: peak RSS {} KiB, bound {BOUND_KIB} KiB",
+        m.peak_kib
+    );
+}
+
+fn summary(m: &Measured) -> serde_json::Value {
+    let s: serde_json::Value = serde_json::from_str(&m.last_line).unwrap();
+    assert_eq!(s["type"], "summary", "{}", m.last_line);
+    assert_eq!(s["bytes"], STREAM_BYTES as u64);
+    s
+}
+
+/// A block of log lines, a numbered one first.
+fn lines_block() -> Vec<u8> {
+    let n = number();
+    let mut block = format!("cpr {}-{}\n", &n[..6], &n[6..]).into_bytes();
+    let filler = b"2026-11-23T10:00:00Z INFO GET /api/v1/items 200 12ms user=jens\n";
+    while block.len() + filler.len() < BLOCK {
+        block.extend_from_slice(filler);
+    }
+    block.resize(BLOCK - 1, b' ');
+    block.push(b'\n');
+    block
+}
+
+/// A block of one line that never ends: a number, then letters, no newline anywhere.
+fn endless_line_block() -> Vec<u8> {
+    let n = number();
+    let mut block = format!(" cpr {}-{} ", &n[..6], &n[6..]).into_bytes();
+    block.resize(BLOCK, b'x');
+    block
+}
+
+#[test]
+fn stdin_of_many_lines_stays_under_the_memory_bound() {
+    let m = measure(&["--today", util::TODAY, "-"], &lines_block());
+    assert_bounded("lines", &m);
+    assert_eq!(m.status, 1, "{}", m.stderr);
+    assert_eq!(
+        summary(&m)["findings"]["cpr"],
+        (STREAM_BYTES / BLOCK) as u64
+    );
+}
+
+#[test]
+fn stdin_of_nul_bytes_stays_under_the_memory_bound() {
+    let m = measure(&["--today", util::TODAY, "-"], &vec![0u8; BLOCK]);
+    assert_bounded("NUL bytes", &m);
+    assert_eq!(m.status, 0, "{}", m.stderr);
+    summary(&m);
+}
+
+#[test]
+fn stdin_of_one_line_without_end_stays_under_the_memory_bound() {
+    let m = measure(&["--today", util::TODAY, "-"], &endless_line_block());
+    assert_bounded("one endless line", &m);
+    assert_eq!(m.status, 1, "{}", m.stderr);
+    let s = summary(&m);
+    assert_eq!(s["findings"]["cpr"], (STREAM_BYTES / BLOCK) as u64);
+}
+
+#[test]
+fn redact_of_one_line_without_end_stays_under_the_memory_bound_and_passes_every_byte() {
+    let m = measure(
+        &["redact", "--today", util::TODAY, "-"],
+        &endless_line_block(),
+    );
+    assert_bounded("redact, one endless line", &m);
+    assert_eq!(m.status, 0, "{}", m.stderr);
+    // The mask has the value's length: every byte comes out, none held back.
+    assert_eq!(m.out_bytes, STREAM_BYTES as u64);
+    let n = number();
+    assert!(m.tail.contains(&format!(" cpr {}-**** x", &n[..6])));
+    assert!(!m.tail.contains(&n[6..]), "the serial is masked");
+}
+
+/// Reads one line of `child`'s stdout, then closes it, as `| head -1` does.
+fn read_one_line_and_close(stdout: std::process::ChildStdout) -> String {
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    line
+}
+
+#[test]
+fn closed_stdout_during_a_tree_scan_ends_the_run_quietly() {
+    let n = number();
+    let body = format!("cpr {}-{}\n", &n[..6], &n[6..]).repeat(50);
+    let names: Vec<String> = (0..400).map(|i| format!("f{i}.txt")).collect();
+    let files: Vec<(&str, &[u8])> = names
+        .iter()
+        .map(|p| (p.as_str(), body.as_bytes()))
+        .collect();
+    let dir = tree(&files);
+    for format in ["jsonl", "text", "summary"] {
+        let mut child = util::bin()
+            .args(["--format", format, "."])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let line = read_one_line_and_close(child.stdout.take().unwrap());
+        assert!(!line.is_empty());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Text writes its summary to stderr; nothing about the closed pipe may appear.
+        if format != "text" {
+            assert_eq!(stderr, "", "{format}");
+        }
+        assert!(
+            !stderr.to_lowercase().contains("pipe"),
+            "{format}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: findings, not a crash"
+        );
+    }
+}
+
+#[test]
+fn closed_stdout_stops_reading_an_endless_stream() {
+    let n = number();
+    let line = format!("cpr {}-{}\n", &n[..6], &n[6..]);
+    let mut child = util::bin()
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let block = line.repeat(4096);
+    // 64 MiB: far more than pipes and buffers hold; cprscan must hang up long before.
+    let writer = std::thread::spawn(move || {
+        for _ in 0..(64 << 20) / block.len() {
+            stdin.write_all(block.as_bytes())?;
+        }
+        Ok::<(), std::io::Error>(())
+    });
+    let first = read_one_line_and_close(child.stdout.take().unwrap());
+    assert!(first.contains("\"type\":\"finding\""), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    assert_eq!(
+        written.map_err(|e| e.kind()),
+        Err(std::io::ErrorKind::BrokenPipe),
+        "cprscan stopped reading once nobody read its output"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(1));
+}
