@@ -8,6 +8,7 @@ mod db;
 mod gate;
 mod hostile;
 mod kinds;
+mod leaks;
 mod limits;
 mod redact;
 mod util;

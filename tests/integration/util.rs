@@ -191,3 +191,13 @@ pub fn generated_cpr(ddmmyy: &str, s789: &str) -> String {
     assert!(check < 10, "{ddmmyy}-{s789}? has no check digit");
     format!("{prefix}{check}")
 }
+
+/// The three ways a number is usually written: `DDMMYYSSSS`, `DDMMYY-SSSS`, `DDMMYY SSSS`.
+pub fn written_forms(cpr: &str) -> [String; 3] {
+    let (date, serial) = cpr.split_at(6);
+    [
+        cpr.to_string(),
+        format!("{date}-{serial}"),
+        format!("{date} {serial}"),
+    ]
+}
