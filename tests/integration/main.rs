@@ -11,4 +11,5 @@ mod kinds;
 mod leaks;
 mod limits;
 mod redact;
+mod untouched;
 mod util;
