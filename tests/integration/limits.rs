@@ -10,10 +10,13 @@ use std::process::Stdio;
 use crate::util::{self, generated_cpr, tree};
 
 /// The peak resident memory `cprscan -` and `cprscan redact` may reach on any stream, as the
-/// README states it. Measured (debug build, the build these tests run): about 10 MiB on every
-/// stream below. The streams are twice the bound, so holding one whole would fail.
+/// README states it. Measured (debug build, the build these tests run): about 10 MiB on the
+/// streams with few findings, about 22 MiB when every line is one (a batch of findings per
+/// chunk). Those streams are twice the bound, so holding one whole would fail; the dense one is
+/// smaller only because a debug build reports findings slowly.
 const BOUND_KIB: u64 = 64 * 1024;
 const STREAM_BYTES: usize = 128 << 20;
+const DENSE_BYTES: usize = 2 << 20;
 const BLOCK: usize = 64 << 10;
 
 fn number() -> String {
@@ -31,11 +34,11 @@ struct Measured {
     stderr: String,
 }
 
-/// Runs the binary with `args`, writing `block` to its stdin until `STREAM_BYTES` are written,
+/// Runs the binary with `args`, writing `block` to its stdin until `total` bytes are written,
 /// and measures its peak resident set size as the kernel accounts it for the child alone
 /// (`wait4`), so tests running side by side do not disturb it.
-fn measure(args: &[&str], block: &[u8]) -> Measured {
-    assert_eq!(STREAM_BYTES % block.len(), 0);
+fn measure(args: &[&str], block: &[u8], total: usize) -> Measured {
+    assert_eq!(total % block.len(), 0);
     let mut child = util::bin_plain()
         .args(args)
         .stdin(Stdio::piped())
@@ -46,7 +49,7 @@ fn measure(args: &[&str], block: &[u8]) -> Measured {
     let mut stdin = child.stdin.take().unwrap();
     let block = block.to_vec();
     let writer = std::thread::spawn(move || {
-        for _ in 0..STREAM_BYTES / block.len() {
+        for _ in 0..total / block.len() {
             stdin.write_all(&block)?;
         }
         Ok::<(), std::io::Error>(())
@@ -110,10 +113,10 @@ fn assert_bounded(what: &str, m: &Measured) {
     );
 }
 
-fn summary(m: &Measured) -> serde_json::Value {
+fn summary(m: &Measured, total: usize) -> serde_json::Value {
     let s: serde_json::Value = serde_json::from_str(&m.last_line).unwrap();
     assert_eq!(s["type"], "summary", "{}", m.last_line);
-    assert_eq!(s["bytes"], STREAM_BYTES as u64);
+    assert_eq!(s["bytes"], total as u64);
     s
 }
 
@@ -140,29 +143,52 @@ fn endless_line_block() -> Vec<u8> {
 
 #[test]
 fn stdin_of_many_lines_stays_under_the_memory_bound() {
-    let m = measure(&["--today", util::TODAY, "-"], &lines_block());
+    let m = measure(&["--today", util::TODAY, "-"], &lines_block(), STREAM_BYTES);
     assert_bounded("lines", &m);
     assert_eq!(m.status, 1, "{}", m.stderr);
     assert_eq!(
-        summary(&m)["findings"]["cpr"],
+        summary(&m, STREAM_BYTES)["findings"]["cpr"],
         (STREAM_BYTES / BLOCK) as u64
     );
 }
 
 #[test]
+fn stdin_where_every_line_is_a_finding_stays_under_the_memory_bound() {
+    let n = number();
+    let block = format!("cpr {}-{}\n", &n[..6], &n[6..]).repeat(4096);
+    let m = measure(
+        &["--today", util::TODAY, "-"],
+        block.as_bytes(),
+        DENSE_BYTES,
+    );
+    assert_bounded("a finding on every line", &m);
+    assert_eq!(m.status, 1, "{}", m.stderr);
+    let s = summary(&m, DENSE_BYTES);
+    assert_eq!(s["findings"]["cpr"], (DENSE_BYTES / 16) as u64);
+}
+
+#[test]
 fn stdin_of_nul_bytes_stays_under_the_memory_bound() {
-    let m = measure(&["--today", util::TODAY, "-"], &vec![0u8; BLOCK]);
+    let m = measure(
+        &["--today", util::TODAY, "-"],
+        &vec![0u8; BLOCK],
+        STREAM_BYTES,
+    );
     assert_bounded("NUL bytes", &m);
     assert_eq!(m.status, 0, "{}", m.stderr);
-    summary(&m);
+    summary(&m, STREAM_BYTES);
 }
 
 #[test]
 fn stdin_of_one_line_without_end_stays_under_the_memory_bound() {
-    let m = measure(&["--today", util::TODAY, "-"], &endless_line_block());
+    let m = measure(
+        &["--today", util::TODAY, "-"],
+        &endless_line_block(),
+        STREAM_BYTES,
+    );
     assert_bounded("one endless line", &m);
     assert_eq!(m.status, 1, "{}", m.stderr);
-    let s = summary(&m);
+    let s = summary(&m, STREAM_BYTES);
     assert_eq!(s["findings"]["cpr"], (STREAM_BYTES / BLOCK) as u64);
 }
 
@@ -171,6 +197,7 @@ fn redact_of_one_line_without_end_stays_under_the_memory_bound_and_passes_every_
     let m = measure(
         &["redact", "--today", util::TODAY, "-"],
         &endless_line_block(),
+        STREAM_BYTES,
     );
     assert_bounded("redact, one endless line", &m);
     assert_eq!(m.status, 0, "{}", m.stderr);
