@@ -2,7 +2,7 @@
 //! whatever a stream holds (many lines, NUL bytes, one line without end), and a reader that
 //! closes stdout early (`cprscan . | head -1`) ends the run quietly.
 
-#![cfg(unix)]
+#![cfg(target_os = "linux")]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::Stdio;
@@ -34,9 +34,24 @@ struct Measured {
     stderr: String,
 }
 
+/// The high-water mark of a live process's resident memory (`VmHWM`), in KiB; `None` once it
+/// has exited.
+fn high_water_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// Runs the binary with `args`, writing `block` to its stdin until `total` bytes are written,
-/// and measures its peak resident set size as the kernel accounts it for the child alone
-/// (`wait4`), so tests running side by side do not disturb it.
+/// and measures its peak resident set size: the kernel's high-water mark of the child's own
+/// memory, read every few milliseconds while it runs (the mark only rises, so each reading is
+/// the peak so far). `wait4`'s `ru_maxrss` would be simpler but is wrong here: the child
+/// inherits its parent's peak at exec, and this test process holds the other tests' data.
 fn measure(args: &[&str], block: &[u8], total: usize) -> Measured {
     assert_eq!(total % block.len(), 0);
     let mut child = util::bin_plain()
@@ -46,6 +61,15 @@ fn measure(args: &[&str], block: &[u8], total: usize) -> Measured {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let pid = child.id();
+    let sampler = std::thread::spawn(move || {
+        let (mut peak, mut samples) = (0, 0);
+        while let Some(kib) = high_water_kib(pid) {
+            (peak, samples) = (peak.max(kib), samples + 1);
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        (peak, samples)
+    });
     let mut stdin = child.stdin.take().unwrap();
     let block = block.to_vec();
     let writer = std::thread::spawn(move || {
@@ -84,19 +108,17 @@ fn measure(args: &[&str], block: &[u8], total: usize) -> Measured {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, which std has not reaped (we never call wait on it).
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t);
     writer.join().unwrap().expect("the whole stream was read");
     let (out_bytes, tail, last_line) = reader.join().unwrap();
-    assert!(libc::WIFEXITED(status), "killed by a signal: {status:#x}");
+    // The sampler ends when the child has exited (a zombie has no memory left to report).
+    let (peak_kib, samples) = sampler.join().unwrap();
+    let status = child.wait().unwrap();
+    assert!(samples > 0, "the child was never seen running");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), None, "killed by a signal");
     Measured {
-        status: libc::WEXITSTATUS(status),
-        // Linux reports kilobytes (KiB).
-        peak_kib: usage.ru_maxrss as u64,
+        status: status.code().unwrap(),
+        peak_kib,
         out_bytes,
         tail,
         last_line,
