@@ -1,4 +1,5 @@
-//! No raw value anywhere: every output of every mode (records in each format, messages, the
+//! No raw value anywhere: every output of every mode (records in each format, database row
+//! keys, messages, the
 //! summary, baselines, redacted copies, findings files, error records, a panic, with logging
 //! asked for through `RUST_LOG`) holds none of the planted numbers in any written form, unless
 //! `--show-values` asks for them.
@@ -42,13 +43,24 @@ fn planted_tree() -> tempfile::TempDir {
     let csv = format!("navn;cpr\nJens;{b_compact}\nAnna;{c_dash}\n");
     let json = format!("{{\"cpr\":\"{a_space}\",\"note\":\"CPR-nr. {e_space}\"}}\n");
     let latin1: Vec<u8> = [&b"f\xf8dselsdato og cpr: "[..], a_compact.as_bytes(), b"\n"].concat();
-    tree(&[
+    let dir = tree(&[
         ("data/app.log", log.as_bytes()),
         ("data/hr/list.csv", csv.as_bytes()),
         ("data/api/record.json", json.as_bytes()),
         ("data/old/latin1.txt", &latin1),
         ("key", b"a test key, not a secret\n"),
-    ])
+    ]);
+    // A database table whose row key is a number itself: records name the row by its key.
+    let db = rusqlite::Connection::open(dir.path().join("data/hr/people.sqlite")).unwrap();
+    db.execute_batch("CREATE TABLE people (cpr TEXT PRIMARY KEY, notes TEXT)")
+        .unwrap();
+    db.execute(
+        "INSERT INTO people VALUES (?1, 'personnummer ' || ?2)",
+        [&b_compact, &e_space],
+    )
+    .unwrap();
+    drop(db);
+    dir
 }
 
 /// Runs the binary in `dir` with logging turned all the way up, should a log ever be added.
@@ -117,6 +129,19 @@ fn no_output_of_any_mode_holds_a_raw_planted_number() {
         assert!(matches!(r.status, 1 | 2), "{args:?}: {}", r.stderr);
         assert_no_leak(&format!("{args:?} stdout"), &r.stdout);
         assert_no_leak(&format!("{args:?} stderr"), &r.stderr);
+        if args == &["data"] {
+            // The inputs do reach the output: every file, the database's row key too.
+            for path in [
+                "app.log",
+                "list.csv",
+                "record.json",
+                "latin1.txt",
+                "people.sqlite",
+            ] {
+                assert!(r.stdout.contains(path), "{path}: {}", r.stdout);
+            }
+            assert!(r.stdout.contains("\"key\":{\"cpr\":"), "{}", r.stdout);
+        }
     }
 
     // A baseline, and a check against it after one more number turned up: stale entries and

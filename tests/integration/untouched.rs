@@ -143,7 +143,8 @@ fn scans_baselines_and_redaction_leave_every_scanned_file_and_directory_as_it_wa
     let db = rusqlite::Connection::open(dir.path().join("share/hr/people.sqlite")).unwrap();
     db.execute_batch("CREATE TABLE people (id INTEGER PRIMARY KEY, cpr TEXT)")
         .unwrap();
-    db.execute("INSERT INTO people (cpr) VALUES (?1)", [&n]).unwrap();
+    db.execute("INSERT INTO people (cpr) VALUES (?1)", [&n])
+        .unwrap();
     drop(db);
     let root = dir.path().join("share");
     let check_atime = reads_update_atime(&root);
