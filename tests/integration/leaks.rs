@@ -1,8 +1,7 @@
 //! No raw value anywhere: every output of every mode (records in each format, database row
-//! keys, messages, the
-//! summary, baselines, redacted copies, findings files, error records, a panic, with logging
-//! asked for through `RUST_LOG`) holds none of the planted numbers in any written form, unless
-//! `--show-values` asks for them.
+//! keys, messages, the summary, baselines, redacted copies, findings files, error records, a
+//! panic, with logging asked for through `RUST_LOG`) holds none of the planted numbers in any
+//! written form, unless `--show-values` asks for them.
 
 use std::io::Write;
 use std::path::Path;
