@@ -194,6 +194,13 @@ impl db::Env for Shared<'_> {
 
 /// Parses the command line, runs, and returns the exit status.
 pub fn main() -> i32 {
+    install_panic_hook();
+    // Debug builds only: lets the tests check, through the real binary, that a panic's message
+    // (here the variable's value) never reaches the terminal.
+    #[cfg(debug_assertions)]
+    if let Some(payload) = std::env::var_os("CPRSCAN_DEBUG_PANIC") {
+        panic!("{}", payload.to_string_lossy());
+    }
     let mut args = Args::parse();
     match args.command.take() {
         Some(Command::Kinds) => list_kinds(),
@@ -216,6 +223,35 @@ pub fn main() -> i32 {
         }),
         None => run(&Config::from_args(args.scan)),
     }
+}
+
+/// Replaces Rust's default panic report, which prints the panic's message: a message could hold
+/// bytes of the input (a value formatted into an `expect`, a slice in an index error), and a
+/// report on a terminal or in a CI log must never show scanned data. The report keeps the
+/// source location, and a backtrace when `RUST_BACKTRACE` asks for one (function names only).
+/// The process still exits with Rust's panic status, 101.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let backtrace = std::backtrace::Backtrace::capture();
+        let mut text = panic_report(info.location());
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            text.push_str(&format!("\n{backtrace}"));
+        }
+        // One write, so reports of panicking threads do not interleave.
+        let _ = io::Write::write_all(&mut io::stderr(), format!("{text}\n").as_bytes());
+    }));
+}
+
+/// The panic report: a fixed text and the location in cprscan's source, never the message.
+pub fn panic_report(location: Option<&std::panic::Location<'_>>) -> String {
+    let at = location.map_or_else(
+        || "an unknown location".to_string(),
+        |l| format!("{}:{}:{}", l.file(), l.line(), l.column()),
+    );
+    format!(
+        "cprscan: internal error at {at} (a bug: please report it with this line). \
+         The panic message is withheld because it could contain scanned data."
+    )
 }
 
 /// `cprscan kinds`: one line per kind.
@@ -523,6 +559,16 @@ fn visit(
     let entry = match entry {
         Ok(e) => e,
         Err(err) => {
+            // A dangling link holds nothing to read: met during a walk it is a skip, not an
+            // error; named on the command line it is an error, like a missing path.
+            if let Some((path, depth)) = walk::dangling_link(&err) {
+                let why = "symbolic link to a missing target: nothing to read";
+                return if depth == 0 {
+                    shared.error(&display(&path), why)
+                } else {
+                    shared.skip(&display(&path), why)
+                };
+            }
             let path = walk::error_path(&err).unwrap_or_default();
             shared.error(&display(&path), &walk::error_message(&err));
             return;
@@ -807,7 +853,7 @@ impl<R: Read> Read for CountingReader<R> {
 
 /// Opens a file for reading without updating its access time where the OS allows it
 /// (cprscan never changes what it scans, atime included, when it can help it).
-fn open_read_only(path: &Path) -> io::Result<File> {
+pub(crate) fn open_read_only(path: &Path) -> io::Result<File> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -820,4 +866,21 @@ fn open_read_only(path: &Path) -> io::Result<File> {
         }
     }
     File::open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_report_names_the_source_location_and_says_the_message_is_withheld() {
+        let here = std::panic::Location::caller();
+        let report = panic_report(Some(here));
+        assert!(
+            report.contains(&format!("{}:{}:", here.file(), here.line())),
+            "{report}"
+        );
+        assert!(report.contains("withheld"), "{report}");
+        assert!(panic_report(None).contains("an unknown location"));
+    }
 }
