@@ -137,17 +137,29 @@ pub struct ScanArgs {
     pub split_size: u64,
 
     /// Scan the paths listed in FILE (`-` for stdin), one per line, in addition to any PATH.
-    #[arg(long, value_name = "FILE", help_heading = "Sweeps over several machines")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Sweeps over several machines"
+    )]
     pub files_from: Option<PathBuf>,
 
     /// With --files-from: the list is NUL-separated (as `find -print0` writes it).
-    #[arg(short = '0', long = "null", requires = "files_from",
-          help_heading = "Sweeps over several machines")]
+    #[arg(
+        short = '0',
+        long = "null",
+        requires = "files_from",
+        help_heading = "Sweeps over several machines"
+    )]
     pub null: bool,
 
     /// Write the records to FILE instead of stdout, whole lines at a time (a killed run leaves
     /// only complete lines); the file is replaced.
-    #[arg(long, value_name = "FILE", help_heading = "Sweeps over several machines")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Sweeps over several machines"
+    )]
     pub output: Option<PathBuf>,
 
     #[command(flatten)]

@@ -117,12 +117,10 @@ fn merge(args: &MergeArgs) -> Result<(), String> {
         Some(p) => Box::new(File::create(p).map_err(|e| format!("{}: {e}", p.display()))?),
     };
     let mut out = BufWriter::with_capacity(64 * 1024, out);
-    let written = runs
-        .drain(&mut out)
-        .and_then(|()| {
-            write_summary(&mut out, &summary)?;
-            out.flush()
-        });
+    let written = runs.drain(&mut out).and_then(|()| {
+        write_summary(&mut out, &summary)?;
+        out.flush()
+    });
     match written {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
@@ -276,7 +274,12 @@ fn write_summary(out: &mut dyn Write, summary: &Map<String, Value>) -> io::Resul
         .keys()
         .filter(|k| !ORDER.contains(&k.as_str()) && *k != "merged");
     let mut sep = "{";
-    for name in ORDER.iter().copied().chain(rest.map(String::as_str)).chain(["merged"]) {
+    for name in ORDER
+        .iter()
+        .copied()
+        .chain(rest.map(String::as_str))
+        .chain(["merged"])
+    {
         if let Some(v) = summary.get(name) {
             write!(out, "{sep}{}:{v}", Value::from(name))?;
             sep = ",";
@@ -497,8 +500,10 @@ mod tests {
             .map(|r| key_of(&serde_json::from_str(r).unwrap()))
             .collect();
         keys.sort();
-        let order: Vec<(String, u8, u64)> =
-            keys.into_iter().map(|k| (k.path, k.rank, k.offset)).collect();
+        let order: Vec<(String, u8, u64)> = keys
+            .into_iter()
+            .map(|k| (k.path, k.rank, k.offset))
+            .collect();
         assert_eq!(
             order,
             [

@@ -422,12 +422,7 @@ pub fn run(config: &Config) -> i32 {
         config,
         cells: CellScanner::new(&scanner),
         scanner,
-        out: Output::new(
-            data,
-            Box::new(io::stderr()),
-            printer,
-        )
-        .with_gate(gate),
+        out: Output::new(data, Box::new(io::stderr()), printer).with_gate(gate),
         stats: Stats::default(),
         config_file: settings.path.as_deref().and_then(|p| p.canonicalize().ok()),
     };
@@ -473,7 +468,11 @@ pub fn run(config: &Config) -> i32 {
     let summary = Summary {
         interrupted: interrupt::interrupted(),
         sample_rows: config.db.sample_rows,
-        shard: config.scale.plan.shard.map(|s| (s, config.scale.plan.split_size)),
+        shard: config
+            .scale
+            .plan
+            .shard
+            .map(|s| (s, config.scale.plan.split_size)),
         ..summary
     };
     let out = &shared.out;

@@ -191,13 +191,7 @@ mod tests {
 
     #[test]
     fn shard_parse_rejects_out_of_range_and_zero_counts() {
-        assert_eq!(
-            Shard::parse("2/4"),
-            Ok(Shard {
-                index: 2,
-                count: 4
-            })
-        );
+        assert_eq!(Shard::parse("2/4"), Ok(Shard { index: 2, count: 4 }));
         assert!(Shard::parse("4/4").is_err());
         assert!(Shard::parse("0/0").is_err());
         assert!(Shard::parse("1").is_err());

@@ -8,4 +8,5 @@ mod db;
 mod gate;
 mod kinds;
 mod redact;
+mod scale;
 mod util;
