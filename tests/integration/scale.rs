@@ -482,3 +482,81 @@ fn output_file_of_a_killed_run_holds_only_complete_lines() {
     }
     drop(stdin);
 }
+
+/// The Kubernetes Indexed Job of `integrations/kubernetes/`, run as local processes: its exact
+/// command line for every index, with `JOB_COMPLETION_INDEX` set as Kubernetes sets it and the
+/// mount paths pointed at a local tree, then merged: equal to one unsharded run.
+#[cfg(unix)]
+#[test]
+fn kubernetes_indexed_job_command_lines_merged_equal_one_run() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("integrations/kubernetes/cprscan-sweep.yaml");
+    let job: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
+    assert_eq!(job["kind"].as_str(), Some("Job"));
+    let spec = &job["spec"];
+    assert_eq!(spec["completionMode"].as_str(), Some("Indexed"));
+    let n = spec["completions"].as_u64().expect("completions");
+    assert_eq!(spec["parallelism"].as_u64(), Some(n), "parallelism = completions");
+    let pod = &spec["template"]["spec"];
+    let container = &pod["containers"][0];
+    let env: Vec<(String, String)> = container["env"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("name"), s("value"))
+        })
+        .collect();
+    let var = |name: &str| env.iter().find(|(k, _)| k == name).unwrap().1.clone();
+    assert_eq!(var("SHARDS"), n.to_string(), "SHARDS = completions");
+    let share_mount = container["volumeMounts"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"].as_str() == Some("share"))
+        .unwrap();
+    assert_eq!(share_mount["mountPath"].as_str(), Some(var("SHARE").as_str()));
+    assert_eq!(share_mount["readOnly"].as_bool(), Some(true), "the share is read-only");
+    let command: Vec<&str> = container["command"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .chain(container["args"].as_sequence().unwrap())
+        .map(|v| v.as_str().unwrap())
+        .collect();
+
+    let dir = sweep_dir();
+    let share = dir.path().join("root");
+    let results = dir.path().join("results");
+    std::fs::create_dir(&results).unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_cprscan")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    for k in 0..n {
+        let mut pod = std::process::Command::new(command[0]);
+        pod.args(&command[1..])
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("SHARE", &share)
+            .env("RESULTS", &results)
+            .env("JOB_COMPLETION_INDEX", k.to_string())
+            .env("PATH", &path);
+        let run = run_cmd(pod, Some(dir.path()), &[], b"");
+        assert_eq!(run.status, 0, "pod {k} succeeds when it finds something: {}", run.stderr);
+    }
+    let outputs: Vec<String> = (0..n)
+        .map(|k| results.join(format!("shard-{k}.jsonl")).to_str().unwrap().to_string())
+        .collect();
+    let mut args = vec!["merge"];
+    args.extend(outputs.iter().map(String::as_str));
+    let merged = run_cmd(crate::util::bin_plain(), Some(dir.path()), &args, b"");
+    assert_eq!(merged.status, 0, "{}", merged.stderr);
+    let whole = run_cmd(
+        crate::util::bin_plain(),
+        Some(dir.path()),
+        &["--no-config", share.to_str().unwrap()],
+        b"",
+    );
+    assert!(!records(&whole).is_empty());
+    assert!(records(&merged) == records(&whole), "the Job's shards equal one run");
+}
