@@ -489,15 +489,19 @@ fn output_file_of_a_killed_run_holds_only_complete_lines() {
 #[cfg(unix)]
 #[test]
 fn kubernetes_indexed_job_command_lines_merged_equal_one_run() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("integrations/kubernetes/cprscan-sweep.yaml");
+    let manifest =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("integrations/kubernetes/cprscan-sweep.yaml");
     let job: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
     assert_eq!(job["kind"].as_str(), Some("Job"));
     let spec = &job["spec"];
     assert_eq!(spec["completionMode"].as_str(), Some("Indexed"));
     let n = spec["completions"].as_u64().expect("completions");
-    assert_eq!(spec["parallelism"].as_u64(), Some(n), "parallelism = completions");
+    assert_eq!(
+        spec["parallelism"].as_u64(),
+        Some(n),
+        "parallelism = completions"
+    );
     let pod = &spec["template"]["spec"];
     let container = &pod["containers"][0];
     let env: Vec<(String, String)> = container["env"]
@@ -517,8 +521,15 @@ fn kubernetes_indexed_job_command_lines_merged_equal_one_run() {
         .iter()
         .find(|m| m["name"].as_str() == Some("share"))
         .unwrap();
-    assert_eq!(share_mount["mountPath"].as_str(), Some(var("SHARE").as_str()));
-    assert_eq!(share_mount["readOnly"].as_bool(), Some(true), "the share is read-only");
+    assert_eq!(
+        share_mount["mountPath"].as_str(),
+        Some(var("SHARE").as_str())
+    );
+    assert_eq!(
+        share_mount["readOnly"].as_bool(),
+        Some(true),
+        "the share is read-only"
+    );
     let command: Vec<&str> = container["command"]
         .as_sequence()
         .unwrap()
@@ -532,7 +543,11 @@ fn kubernetes_indexed_job_command_lines_merged_equal_one_run() {
     let results = dir.path().join("results");
     std::fs::create_dir(&results).unwrap();
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_cprscan")).parent().unwrap();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     for k in 0..n {
         let mut pod = std::process::Command::new(command[0]);
         pod.args(&command[1..])
@@ -542,10 +557,20 @@ fn kubernetes_indexed_job_command_lines_merged_equal_one_run() {
             .env("JOB_COMPLETION_INDEX", k.to_string())
             .env("PATH", &path);
         let run = run_cmd(pod, Some(dir.path()), &[], b"");
-        assert_eq!(run.status, 0, "pod {k} succeeds when it finds something: {}", run.stderr);
+        assert_eq!(
+            run.status, 0,
+            "pod {k} succeeds when it finds something: {}",
+            run.stderr
+        );
     }
     let outputs: Vec<String> = (0..n)
-        .map(|k| results.join(format!("shard-{k}.jsonl")).to_str().unwrap().to_string())
+        .map(|k| {
+            results
+                .join(format!("shard-{k}.jsonl"))
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     let mut args = vec!["merge"];
     args.extend(outputs.iter().map(String::as_str));
@@ -558,5 +583,106 @@ fn kubernetes_indexed_job_command_lines_merged_equal_one_run() {
         b"",
     );
     assert!(!records(&whole).is_empty());
-    assert!(records(&merged) == records(&whole), "the Job's shards equal one run");
+    assert!(
+        records(&merged) == records(&whole),
+        "the Job's shards equal one run"
+    );
+}
+
+/// The PySpark job of `integrations/spark/` for real, in Spark local mode (`local[2]`, pyspark
+/// from PyPI, the machine's Java): its Parquet findings, read back, equal a plain run's.
+/// Without pyspark the test says so loudly and passes, except where `CPRSCAN_REQUIRE_SPARK=1`
+/// (set by `.ci/run`, which installs pyspark): there a missing pyspark fails it.
+#[test]
+fn spark_job_findings_equal_a_plain_run() {
+    let has_pyspark = std::process::Command::new("python3")
+        .args(["-c", "import pyspark"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_pyspark {
+        assert!(
+            std::env::var("CPRSCAN_REQUIRE_SPARK").as_deref() != Ok("1"),
+            "CPRSCAN_REQUIRE_SPARK=1 but pyspark is missing: .ci/run installs it"
+        );
+        eprintln!(
+            "\n!!! SKIPPED spark_job_findings_equal_a_plain_run: pyspark is not installed \
+             (pip install pyspark==3.5.3, or run .ci/run) !!!\n"
+        );
+        return;
+    }
+    let dir = sweep_dir();
+    // A name that is not UTF-8 cannot travel through RDD.pipe (the job counts it as
+    // `unlisted`); leave it out of both runs.
+    for e in std::fs::read_dir(dir.path().join("root/hr")).unwrap() {
+        let e = e.unwrap();
+        if e.file_name().to_str().is_none() {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let plain = run_in(Some(dir.path()), &["--no-config", "root"], b"");
+    let want: BTreeSet<String> = plain
+        .of_type("finding")
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/spark/run_and_dump.py");
+    let mut python = std::process::Command::new("python3");
+    python.arg(script);
+    let spark = run_cmd(
+        python,
+        Some(dir.path()),
+        &[
+            "--root",
+            "root",
+            "--out",
+            "spark-out",
+            "--cprscan",
+            env!("CARGO_BIN_EXE_cprscan"),
+            "--master",
+            "local[2]",
+            "--",
+            "--today",
+            crate::util::TODAY,
+        ],
+        b"",
+    );
+    assert_eq!(spark.status, 0, "the Spark job ran: {}", spark.stderr);
+    let got: BTreeSet<String> = spark
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str::<Value>(l).unwrap().to_string())
+        .collect();
+    assert!(!want.is_empty());
+    assert!(
+        got == want,
+        "Spark's findings differ: {}",
+        show(&want.symmetric_difference(&got).cloned().collect())
+    );
+    let summary_line = spark
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("SUMMARY "))
+        .unwrap();
+    let summary: Value = serde_json::from_str(&summary_line["SUMMARY ".len()..]).unwrap();
+    assert_eq!(summary["files"], plain.summary()["files"]);
+    assert_eq!(summary["findings"], plain.summary()["findings"]);
+    assert_eq!(summary["unlisted"], 0);
+    let counts_line = spark
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("COUNTS "))
+        .unwrap();
+    let counts: Value = serde_json::from_str(&counts_line["COUNTS ".len()..]).unwrap();
+    let total: u64 = counts
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        total as usize,
+        want.len(),
+        "per-kind counts add up to the findings"
+    );
 }
