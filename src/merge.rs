@@ -173,7 +173,10 @@ fn read_input(file: &Path, runs: &mut Runs) -> Result<Map<String, Value>, String
 }
 
 /// The `shard` object of a summary: (index, count, split size).
-fn shard_of(summary: &Map<String, Value>) -> Option<(u64, u64, u64)> {
+type ShardId = (u64, u64, u64);
+
+/// The `shard` object of a summary.
+fn shard_of(summary: &Map<String, Value>) -> Option<ShardId> {
     let s = summary.get("shard")?;
     Some((
         s["index"].as_u64()?,
@@ -185,7 +188,7 @@ fn shard_of(summary: &Map<String, Value>) -> Option<(u64, u64, u64)> {
 /// Refuses a mix of shards and plain runs, shards of different sweeps, and a set of shards
 /// with one missing or given twice.
 fn check_shards(inputs: &[Input]) -> Result<(), String> {
-    let shards: Vec<(&Input, Option<(u64, u64, u64)>)> =
+    let shards: Vec<(&Input, Option<ShardId>)> =
         inputs.iter().map(|i| (i, shard_of(&i.summary))).collect();
     let Some(&(first, Some((_, n, split)))) = shards.iter().find(|(_, s)| s.is_some()) else {
         return Ok(());
