@@ -34,6 +34,8 @@ pub struct Summary {
     pub rows: u64,
     /// `--sample-rows`, when tables were read with it: the counts cover a sample.
     pub sample_rows: Option<u64>,
+    /// `--shard K/N` and the split size, when the run was one shard of a sweep.
+    pub shard: Option<(crate::shard::Shard, u64)>,
 }
 
 /// Formats records in one output format.
@@ -78,6 +80,15 @@ struct SummaryRecord {
     suppressed: u64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     interrupted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<ShardRecord>,
+}
+
+#[derive(Serialize)]
+struct ShardRecord {
+    index: u64,
+    count: u64,
+    split_size: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -277,6 +288,11 @@ impl Printer {
                     sample_rows: s.sample_rows.filter(|_| s.tables > 0),
                     suppressed: s.suppressed,
                     interrupted: s.interrupted,
+                    shard: s.shard.map(|(sh, split_size)| ShardRecord {
+                        index: sh.index,
+                        count: sh.count,
+                        split_size,
+                    }),
                 };
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
                 out.push(b'\n');
