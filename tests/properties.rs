@@ -765,21 +765,31 @@ fn redacted_stream_is_the_input_with_masks_and_scans_clean() {
         .unwrap();
 }
 
-// Found by (e): a 13-digit card and a CPR number joined by a dash, after `konto`. Masked, the
-// card's last four and the CPR number's birth date (`436914***1518-010158****`) read as a
-// reg.nr and an account number: redacted text that still held a finding.
+// Found by (e), twice: masks that leave digits which read as a reg.nr and an account number.
+// First a 13-digit card and a CPR number joined by a dash after `konto`
+// (`436914***1518-010158****`: the card's last four and the CPR number's birth date).
 #[test]
 fn regression_masked_card_and_cpr_do_not_read_as_a_bank_account() {
     use cprscan::redact::{Redactor, Style};
     let scanner = scanner_for(KindSet::all());
-    let data = b"konto;4369148431518-0101585018 ";
-    let mut out = Vec::new();
-    let mut sink = Redactor::new(&mut out, Style::Mask, None);
-    Searcher::new(1 << 16)
-        .search_reader(&scanner, &data[..], &mut sink)
-        .unwrap();
-    drop(sink);
-    assert!(out.contains(&b'*'), "{}", String::from_utf8_lossy(&out));
-    let left = scanner.scan_all(&out);
-    assert!(left.is_empty(), "redacted text still holds {left:?}");
+    // The second: a CPR number's mask keeps its birth date, six digits after a 4-digit group.
+    for data in [
+        &b"konto;4369148431518-0101585018 "[..],
+        &b"0000 0101585018;konto faktura "[..],
+        // A 13-digit run after `<number>,` is no card; after `<masked number>,` neither.
+        &b"0101585018,5759465755847 "[..],
+        // A bank account that lost to the CPR number it overlaps, left whole by the mask.
+        &b"000000-0000 010158-5018 konto ordre "[..],
+        &b"faktura 000000-0000 010158 - 5018 konto "[..],
+    ] {
+        let mut out = Vec::new();
+        let mut sink = Redactor::new(&mut out, Style::Mask, None);
+        Searcher::new(1 << 16)
+            .search_reader(&scanner, data, &mut sink)
+            .unwrap();
+        drop(sink);
+        assert!(out.contains(&b'*'), "{}", String::from_utf8_lossy(&out));
+        let left = scanner.scan_all(&out);
+        assert!(left.is_empty(), "redacted text still holds {left:?}");
+    }
 }

@@ -219,10 +219,13 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, ctx: Context) -> Optio
     let stop = match end - start {
         13..=MAX_DIGITS => {
             let before = start.checked_sub(1).map(|i| hay[i]);
+            // A masked digit (`*`) counts as a digit: a number redacted by cprscan is still
+            // a number, so its redacted form is judged as the input was.
+            let numeric = |b: u8| is_digit(b) || b == b'*';
             let decimal_before =
-                matches!(before, Some(b'.' | b',')) && start >= 2 && is_digit(hay[start - 2]);
+                matches!(before, Some(b'.' | b',')) && start >= 2 && numeric(hay[start - 2]);
             let decimal_after = matches!(hay.get(end), Some(b'.' | b','))
-                && hay.get(end + 1).is_some_and(|&b| is_digit(b));
+                && hay.get(end + 1).is_some_and(|&b| numeric(b));
             if before == Some(b'+') || decimal_before || decimal_after {
                 return None;
             }
@@ -630,6 +633,14 @@ mod tests {
         assert_eq!(scan(&format!("0.{v}")), None);
         assert_eq!(scan(&format!("{v},5")), None);
         assert!(scan(&format!("{v}. Tak")).is_some());
+    }
+
+    #[test]
+    fn compact_run_next_to_a_masked_number_is_judged_as_next_to_the_number() {
+        // What `redact` leaves of `0101901238,<card>`: still a number before the comma.
+        let v = card("5", 13);
+        assert_eq!(scan(&format!("010190****,{v}")), None);
+        assert_eq!(scan(&format!("{v},****")), None);
     }
 
     #[test]

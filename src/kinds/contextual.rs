@@ -128,6 +128,8 @@ mod tests {
     fn bank_account_in_markdown_bold_is_still_found() {
         let got = find(BANK_WORDS, bank_account_at, "konto: **1234-0012345678**");
         assert_eq!(got, Some((9, 24, Confidence::Medium)));
+        let got = find(BANK_WORDS, bank_account_at, "konto: ***1234-0012345678***");
+        assert_eq!(got, Some((10, 25, Confidence::Medium)));
     }
 
     #[test]

@@ -46,16 +46,36 @@ pub fn is_boundary(hay: &[u8], at: usize) -> bool {
 }
 
 /// Whether the digits `start..end` are the visible part of a masked value: `*`s join them to
-/// more digits (`436914***1518`, `010158****7`). cprscan's own masks keep a card's last four
-/// digits and a CPR number's birth date, and those fragments must not read as a new number
-/// when a redacted file is scanned again. Stars with no digit beyond them (`**1234**`, bold
-/// in Markdown) are punctuation.
+/// more digits (`436914***1518`), or four or more `*`s follow them, directly or across a CPR
+/// separator (`010158****`, `010158 - ****`: a CPR number's mask), or precede them the same
+/// way (`**** 3456`: a grouped card's). cprscan's own masks keep a card's last four digits
+/// and a CPR number's birth date, and those fragments must not read as a new number when a
+/// redacted file is scanned again. Up to three stars with no digit beyond them (`**1234**`,
+/// Markdown emphasis) are punctuation.
 pub fn is_mask_fragment(hay: &[u8], start: usize, end: usize) -> bool {
-    let before = hay[..start].iter().rev().position(|&b| b != b'*');
-    let after = hay[end..].iter().position(|&b| b != b'*');
-    let digit_behind = before.is_some_and(|n| n > 0 && hay[start - n - 1].is_ascii_digit());
-    let digit_ahead = after.is_some_and(|n| n > 0 && hay[end + n].is_ascii_digit());
-    digit_behind || digit_ahead
+    let digit_at = |i: usize| hay.get(i).is_some_and(u8::is_ascii_digit);
+    let stars_from = |i: usize| {
+        hay.get(i..)
+            .map_or(0, |t| t.iter().take_while(|&&b| b == b'*').count())
+    };
+    let stars_to = |i: usize| hay[..i].iter().rev().take_while(|&&b| b == b'*').count();
+    let stars = stars_from(end);
+    if stars >= 4 || (stars > 0 && digit_at(end + stars)) {
+        return true;
+    }
+    if crate::cpr::separator_len(hay, end).is_some_and(|n| stars_from(end + n) >= 4) {
+        return true;
+    }
+    let stars = stars_to(start);
+    if stars >= 4 || (stars > 0 && start > stars && digit_at(start - stars - 1)) {
+        return true;
+    }
+    let sep_before = match hay[..start] {
+        [.., b' ', b'-', b' '] => 3,
+        [.., b'-' | b' ' | b'\t' | b'/' | b'.'] => 1,
+        _ => 0,
+    };
+    sep_before > 0 && stars_to(start - sep_before) >= 4
 }
 
 /// The rule of every kind that has no check strong enough on its own: a positive context word
