@@ -448,6 +448,9 @@ impl Scanner {
                 _ => kept.push(c),
             }
         }
+        // Whether a marker occurs anywhere `ignored_inline` could see from a reported start:
+        // most inputs hold none, and then no finding needs the per-finding search.
+        let mut markers: Option<bool> = None;
         for c in kept {
             if c.m.confidence >= self.min[c.kind as usize]
                 && report.contains(&c.m.start)
@@ -464,7 +467,10 @@ impl Scanner {
                 if let (Some(rule), Some(rules)) = (c.rule, &self.rules) {
                     f.rule = Some(rules.tag(rule).clone());
                 }
-                if self.inline_ignore && ignored_inline(hay, start) {
+                if self.inline_ignore
+                    && *markers.get_or_insert_with(|| markers_near(hay, &report))
+                    && ignored_inline(hay, start)
+                {
                     f.suppressed = Some(Suppression::Inline);
                 }
                 if let Some(snippets) = &self.snippets {
@@ -700,6 +706,14 @@ fn ignored_inline(hay: &[u8], at: usize) -> bool {
     let lo = prev_end.saturating_sub(IGNORE_REACH);
     let prev_start = memchr::memrchr(b'\n', &hay[lo..prev_end]).map_or(lo, |i| lo + i + 1);
     marks(&hay[prev_start..prev_end], true)
+}
+
+/// Whether `cprscan:ignore` occurs in the part of `hay` that [`ignored_inline`] reads for any
+/// start in `report`: from two reaches (the line before) ahead of it to one reach after it.
+fn markers_near(hay: &[u8], report: &Range<usize>) -> bool {
+    let lo = report.start.saturating_sub(2 * IGNORE_REACH + 1);
+    let hi = report.end.saturating_add(IGNORE_REACH).min(hay.len());
+    lo < hi && memchr::memmem::find(&hay[lo..hi], IGNORE).is_some()
 }
 
 /// Appends `bytes` as text with control characters escaped (`\t`, `\u{1b}`) and invalid UTF-8
@@ -1444,5 +1458,36 @@ mod tests {
             .build()
             .scan_all(text.as_bytes());
         assert_eq!(found[0].suppressed, None);
+    }
+    #[test]
+    fn marker_prefilter_never_hides_a_marker_the_exact_search_sees() {
+        // Lines of filler with markers at random places; for every report range, a start the
+        // exact search marks as ignored must have a marker in the prefilter's region.
+        let mut x = 0x9e37_79b9_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..40 {
+            let mut hay = Vec::new();
+            while hay.len() < 3000 {
+                match next() % 40 {
+                    0 => hay.extend_from_slice(IGNORE),
+                    1 => hay.extend_from_slice(b"cprscan:ignore-next-line"),
+                    2..=12 => hay.push(b'\n'),
+                    _ => hay.extend(std::iter::repeat_n(b'x', (next() % 120) as usize)),
+                }
+            }
+            for _ in 0..60 {
+                let a = (next() as usize) % hay.len();
+                let b = (a + (next() as usize) % 700).min(hay.len());
+                let near = markers_near(&hay, &(a..b));
+                for at in a..b {
+                    assert!(near || !ignored_inline(&hay, at), "{a}..{b} at {at}");
+                }
+            }
+        }
     }
 }
