@@ -242,8 +242,48 @@ pub struct Finding {
     pub rule: Option<Arc<RuleTag>>,
     /// Set when the finding is accepted (inline marker, baseline).
     pub suppressed: Option<Suppression>,
-    value: Box<[u8]>,
+    value: Value,
 }
+
+/// A finding's matched bytes: held inline up to [`Value::INLINE`] bytes (every CPR number, phone,
+/// card and IBAN, most e-mail addresses), so a finding costs no allocation for them.
+#[derive(Clone)]
+enum Value {
+    Inline { len: u8, bytes: [u8; Value::INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl Value {
+    const INLINE: usize = 46;
+
+    fn new(value: &[u8]) -> Value {
+        if value.len() <= Value::INLINE {
+            let mut bytes = [0; Value::INLINE];
+            bytes[..value.len()].copy_from_slice(value);
+            Value::Inline {
+                len: value.len() as u8,
+                bytes,
+            }
+        } else {
+            Value::Heap(value.into())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Value::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Value::Heap(b) => b,
+        }
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Value {}
 
 impl Finding {
     /// A finding over `value`, the exact bytes of the span, at `offset`.
@@ -265,14 +305,14 @@ impl Finding {
             context: None,
             rule: None,
             suppressed: None,
-            value: value.into(),
+            value: Value::new(value),
         }
     }
 
     /// The raw matched bytes. Callers must not print them unless the user asked for raw
     /// values (`--show-values`).
     pub fn raw_value(&self) -> &[u8] {
-        &self.value
+        self.value.as_bytes()
     }
 
     /// The kind name reported in output: the built-in kind's name, or a user rule's kind.
@@ -285,7 +325,7 @@ impl Finding {
 
     /// The value with its identifying part masked, layout kept (`010190-****`).
     pub fn masked(&self) -> String {
-        mask::mask(self.kind, &self.value)
+        mask::mask(self.kind, self.value.as_bytes())
     }
 
     /// The end offset (exclusive) of the span.
@@ -325,6 +365,19 @@ mod tests {
         let dbg = format!("{f:?}");
         assert!(!dbg.contains("1236"), "{dbg}");
         assert!(dbg.contains("010190-****"), "{dbg}");
+    }
+
+    #[test]
+    fn values_of_every_length_read_back_whole() {
+        for len in 0..=Value::INLINE + 3 {
+            let value: Vec<u8> = (0..len).map(|i| b'0' + (i % 10) as u8).collect();
+            let f = Finding::new(0, Kind::Custom, Confidence::Low, vec![], &value);
+            assert_eq!(f.raw_value(), value.as_slice());
+            assert_eq!(f.clone(), f);
+        }
+        let a = Finding::new(0, Kind::Custom, Confidence::Low, vec![], b"12");
+        let b = Finding::new(0, Kind::Custom, Confidence::Low, vec![], b"13");
+        assert_ne!(a, b);
     }
 
     #[test]

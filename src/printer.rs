@@ -102,7 +102,7 @@ impl Printer {
     /// Writes a finding record by hand: on PII-dense input the records are most of the work,
     /// and a generic serializer costs several times this. Field order and escaping are those
     /// of `serde_json` (schema v1, `docs/output.md`); a test compares the two.
-    fn json_finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding, value: &str) {
+    fn json_finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding) {
         out.extend_from_slice(b"{\"type\":\"finding\",\"path\":");
         json_str(out, path);
         out.extend_from_slice(b",\"line\":");
@@ -122,7 +122,7 @@ impl Printer {
         out.extend_from_slice(b",\"confidence\":\"");
         out.extend_from_slice(f.confidence.as_str().as_bytes());
         out.extend_from_slice(b"\",\"match\":");
-        json_str(out, value);
+        self.json_value(out, f);
         out.extend_from_slice(b",\"reasons\":[");
         for (i, r) in f.reasons.iter().enumerate() {
             if i > 0 {
@@ -142,15 +142,30 @@ impl Printer {
         out.extend_from_slice(b"}\n");
     }
 
+    /// Appends the value as shown, as a JSON string: the mask is written straight into `out`
+    /// and escaped only if it holds a byte that needs it.
+    fn json_value(&self, out: &mut Vec<u8>, f: &Finding) {
+        out.push(b'"');
+        let start = out.len();
+        if self.show_values {
+            out.extend_from_slice(String::from_utf8_lossy(f.raw_value()).as_bytes());
+        } else {
+            crate::mask::mask_into(f.kind, f.raw_value(), out);
+        }
+        if out[start..].iter().any(|&b| ESCAPE[usize::from(b)]) {
+            let shown = out.split_off(start);
+            json_str_body(out, &shown);
+        }
+        out.push(b'"');
+    }
+
     /// Appends one finding of the input named `path`.
     pub fn finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding) {
-        let value = self.shown_value(f);
         match self.format {
             // SARIF and per-file summaries collect findings instead; JSON is the safe default.
-            Format::Jsonl | Format::Sarif | Format::Summary => {
-                self.json_finding(out, path, f, &value)
-            }
+            Format::Jsonl | Format::Sarif | Format::Summary => self.json_finding(out, path, f),
             Format::Text => {
+                let value = self.shown_value(f);
                 let reasons: Vec<String> = f.reasons.iter().map(|r| r.to_string()).collect();
                 let (p, c, r) = if self.color {
                     ("\x1b[35m", confidence_color(f.confidence.as_str()), RESET)
@@ -549,8 +564,25 @@ mod tests {
             Printer::new(Format::Jsonl, false, false)
                 .with_fingerprints(Fingerprinter::new(b"key").unwrap()),
         ];
+        // Values whose shown form needs escaping or replacement: quotes, backslashes and
+        // control bytes in a user rule's match, invalid UTF-8 in an e-mail's domain.
+        let odd_values = [
+            (Kind::Custom, &b"a\"b\\c\x01d\nEMP-123456"[..]),
+            (Kind::Email, &b"x@d\xff\xfe\"m.dk"[..]),
+            (Kind::Cpr, "010190\u{2011}1238".as_bytes()),
+            (Kind::Phone, &b"+45 12\"34 5678"[..]),
+        ];
+        let odd = odd_values.map(|(kind, value)| {
+            let mut f = Finding::new(3, kind, Confidence::Low, vec![Reason::Date], value);
+            if kind == Kind::Custom {
+                f.rule = with_all.rule.clone();
+            }
+            f
+        });
         for printer in &printers {
-            for f in [finding(), with_all.clone(), no_reasons.clone()] {
+            let all = [finding(), with_all.clone(), no_reasons.clone()];
+            for f in all.iter().chain(&odd) {
+                let f = f.clone();
                 for path in &paths {
                     let mut out = Vec::new();
                     printer.finding(&mut out, path, &f);

@@ -285,10 +285,15 @@ fn validate(hay: &[u8], start: usize, stop: usize, grouped: bool, ctx: Context) 
 /// of them are shown: the last 4 and as many leading digits as fit in half (15 and 14 digits:
 /// first 3, 13 digits: first 2).
 pub fn mask(value: &[u8]) -> String {
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
     let n = value.iter().filter(|b| b.is_ascii_digit()).count();
     let shown = if n >= 16 { 10 } else { n / 2 };
     let tail = shown.min(4);
-    super::mask_alnum(value, shown - tail, tail)
+    super::mask_alnum_into(value, shown - tail, tail, out)
 }
 
 #[cfg(test)]

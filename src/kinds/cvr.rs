@@ -102,8 +102,13 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, ctx: Context) -> Optio
 /// Masks a CVR number: keeps a leading `DK` and the last two digits, hides the other six
 /// (`DK******78`, `******78`), like the other context-only numbers.
 pub fn mask(value: &[u8]) -> String {
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
     let letters = value.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    super::mask_alnum(value, letters, 2)
+    super::mask_alnum_into(value, letters, 2, out)
 }
 
 #[cfg(test)]

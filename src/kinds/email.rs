@@ -214,21 +214,24 @@ pub fn at_at_sign(hay: &[u8], at: usize, _ctx: Context) -> Option<Match> {
 /// Masks an address: the first character of the local part, then always three `*` (so the
 /// local part's length does not show), then the whole domain: `j***@example.dk`.
 pub fn mask(value: &[u8]) -> String {
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
     match memchr::memrchr(b'@', value) {
         Some(at) if at > 0 && value[0].is_ascii() => {
-            let mut out = String::with_capacity(value.len() - at + 4);
-            out.push(char::from(value[0]));
-            out.push_str("***@");
+            out.push(value[0]);
+            out.extend_from_slice(b"***@");
             // Digits in a domain are rare and may be the very number the scan looks for
             // (`a@0101901238.dk`), so they are masked too; letters are kept.
-            let domain: Vec<u8> = value[at + 1..]
-                .iter()
-                .map(|&b| if b.is_ascii_digit() { b'*' } else { b })
-                .collect();
-            out.push_str(&String::from_utf8_lossy(&domain));
-            out
+            out.extend(
+                value[at + 1..]
+                    .iter()
+                    .map(|&b| if b.is_ascii_digit() { b'*' } else { b }),
+            );
         }
-        _ => super::mask_alnum(value, 0, 0),
+        _ => super::mask_alnum_into(value, 0, 0, out),
     }
 }
 

@@ -220,7 +220,12 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, _ctx: Context) -> Opti
 /// Masks an IBAN: keeps the country code, the check digits and the last four characters,
 /// hides the rest of the BBAN, keeps the spaces (`DK50 **** **** **62 43`).
 pub fn mask(value: &[u8]) -> String {
-    super::mask_alnum(value, 4, 4)
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
+    super::mask_alnum_into(value, 4, 4, out)
 }
 
 #[cfg(test)]

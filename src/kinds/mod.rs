@@ -74,23 +74,25 @@ pub fn with_positive_context(
 /// Replaces every ASCII alphanumeric of `value` after the first `keep_head` of them and before the
 /// last `keep_tail` of them by `*`; other bytes are kept.
 pub fn mask_alnum(value: &[u8], keep_head: usize, keep_tail: usize) -> String {
+    crate::mask::to_string(|out| mask_alnum_into(value, keep_head, keep_tail, out))
+}
+
+/// [`mask_alnum`], appended to `out` as bytes (not yet checked to be UTF-8).
+pub fn mask_alnum_into(value: &[u8], keep_head: usize, keep_tail: usize, out: &mut Vec<u8>) {
     let total = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+    let last_hidden = total.saturating_sub(keep_tail);
     let mut seen = 0;
-    let out: Vec<u8> = value
-        .iter()
-        .map(|&b| {
-            if !b.is_ascii_alphanumeric() {
-                return b;
-            }
-            seen += 1;
-            if seen <= keep_head || seen > total.saturating_sub(keep_tail) {
-                b
-            } else {
-                b'*'
-            }
-        })
-        .collect();
-    String::from_utf8_lossy(&out).into_owned()
+    out.extend(value.iter().map(|&b| {
+        if !b.is_ascii_alphanumeric() {
+            return b;
+        }
+        seen += 1;
+        if seen <= keep_head || seen > last_hidden {
+            b
+        } else {
+            b'*'
+        }
+    }));
 }
 
 /// The signature of a digit-anchored validator.

@@ -404,6 +404,11 @@ fn bare(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
 /// Masks a number: keeps the prefix (`+45`, `0045`, `(+45)`, `+CC`) and the last 2 digits,
 /// replaces the other digits by `*`, layout kept: `+45 ** ** ** 78`.
 pub fn mask(value: &[u8]) -> String {
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
     let body = value.strip_prefix(b"(").unwrap_or(value);
     let head = if let Some(digits) = body.strip_prefix(b"+") {
         country_code_len(digits).unwrap_or(0)
@@ -412,7 +417,7 @@ pub fn mask(value: &[u8]) -> String {
     } else {
         0
     };
-    super::mask_alnum(value, head, 2)
+    super::mask_alnum_into(value, head, 2, out)
 }
 
 #[cfg(test)]
