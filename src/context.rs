@@ -125,6 +125,53 @@ pub struct WordSearch {
     buckets: Box<[u32; 257]>,
     /// The patterns grouped by lowercased first byte, longest first, then by index.
     order: Vec<Pattern>,
+    /// The block filter, when the CPU has SSSE3 and the byte sets fit it.
+    block: Option<ByteSets>,
+}
+
+/// Two byte sets as nibble tables, for a 16-byte shuffle lookup: byte `b` is in a set when
+/// `low[b & 15] & high[b >> 4]` is not zero. Each distinct high nibble of the set's bytes gets
+/// one of eight bits, so membership is exact when the set spans at most eight high nibbles.
+#[derive(Clone, Copy, Debug)]
+struct ByteSets {
+    /// Every case of the patterns' first bytes.
+    first: NibbleSet,
+    /// Every case of the patterns' second bytes; every byte when a pattern has one byte.
+    second: NibbleSet,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct NibbleSet {
+    low: [u8; 16],
+    high: [u8; 16],
+}
+
+impl NibbleSet {
+    /// The set of `bytes`, if their high nibbles are at most eight.
+    fn new(bytes: &[u8]) -> Option<NibbleSet> {
+        let mut highs: Vec<u8> = bytes.iter().map(|b| b >> 4).collect();
+        highs.sort_unstable();
+        highs.dedup();
+        if highs.len() > 8 {
+            return None;
+        }
+        let mut set = NibbleSet {
+            low: [0; 16],
+            high: [0; 16],
+        };
+        for (bit, &h) in highs.iter().enumerate() {
+            set.high[usize::from(h)] = 1 << bit;
+        }
+        for &b in bytes {
+            set.low[usize::from(b & 15)] |= set.high[usize::from(b >> 4)];
+        }
+        Some(set)
+    }
+
+    #[cfg(test)]
+    fn contains(&self, b: u8) -> bool {
+        self.low[usize::from(b & 15)] & self.high[usize::from(b >> 4)] != 0
+    }
 }
 
 /// A pattern as [`WordSearch::longest_at`] compares it: its first eight bytes (ASCII
@@ -210,10 +257,22 @@ impl WordSearch {
         for b in 1..257 {
             buckets[b] += buckets[b - 1];
         }
+        let cases = |b: u8| [b.to_ascii_lowercase(), b.to_ascii_uppercase()];
+        let firsts: Vec<u8> = order.iter().flat_map(|p| cases(p.bytes[0])).collect();
+        let seconds: Vec<u8> = if order.iter().any(|p| p.bytes.len() == 1) {
+            (0..=255).collect()
+        } else {
+            order.iter().flat_map(|p| cases(p.bytes[1])).collect()
+        };
+        let block = NibbleSet::new(&firsts)
+            .zip(NibbleSet::new(&seconds))
+            .map(|(first, second)| ByteSets { first, second })
+            .filter(|_| ssse3::available());
         WordSearch {
             pairs,
             buckets,
             order,
+            block,
         }
     }
 
@@ -253,8 +312,35 @@ impl WordSearch {
     ) {
         let to = to.min(hay.len());
         let stop = starts_before.min(to);
+        // Positions below `limit` are tested by byte pair; the last byte only for a one-byte word.
+        let limit = stop.min(to.saturating_sub(1));
         let mut at = from;
         while at + 1 < to && at < stop {
+            // Sixteen positions at a time: only those the block filter passes are tested, in
+            // order; one a match covers is passed over as in the scalar loop.
+            #[cfg(target_arch = "x86_64")]
+            if let Some(sets) = &self.block {
+                if at + 17 <= hay.len() {
+                    let base = at;
+                    let mut bits = ssse3::pair_filter(sets, hay, base);
+                    if limit - base < 16 {
+                        bits &= (1 << (limit - base)) - 1;
+                    }
+                    while bits != 0 {
+                        let p = base + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        if p < at || !self.may_start(hay[p], hay[p + 1]) {
+                            continue;
+                        }
+                        if let Some((len, i)) = self.longest_at(hay, p, to) {
+                            found(p, p + len, i);
+                            at = p + len;
+                        }
+                    }
+                    at = at.max((base + 16).min(limit));
+                    continue;
+                }
+            }
             if self.may_start(hay[at], hay[at + 1]) {
                 if let Some((len, i)) = self.longest_at(hay, at, to) {
                     found(at, at + len, i);
@@ -270,6 +356,57 @@ impl WordSearch {
                 found(at, at + len, i);
             }
         }
+    }
+}
+
+/// The block filter of [`WordSearch`]: SSSE3's byte shuffle looks up sixteen bytes in a nibble
+/// table at once. SSSE3 is not part of the x86_64 baseline, so it is detected at run time;
+/// without it (and on other architectures) the search tests every position by its pair.
+mod ssse3 {
+    /// Whether the block filter can run on this CPU.
+    pub fn available() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::is_x86_feature_detected!("ssse3")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    /// Bit `i` set when `hay[at + i]` is in `sets.first` and `hay[at + i + 1]` in
+    /// `sets.second`, for the 16 positions from `at`. `sets` exists only when
+    /// [`available`] said yes.
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    pub fn pair_filter(sets: &super::ByteSets, hay: &[u8], at: usize) -> u32 {
+        assert!(at + 17 <= hay.len());
+        // SAFETY: `sets` is built only after `available()` detected SSSE3; both loads read 16
+        // bytes inside `hay` (asserted above), unaligned.
+        unsafe { filter(sets, hay.as_ptr().add(at)) }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "ssse3")]
+    unsafe fn filter(sets: &super::ByteSets, p: *const u8) -> u32 {
+        use std::arch::x86_64::{
+            __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16,
+        };
+        let nibbles = _mm_set1_epi8(0x0f);
+        // 0xFF where the byte is not in the set.
+        let outside = |v: __m128i, set: &super::NibbleSet| {
+            let low = _mm_loadu_si128(set.low.as_ptr() as *const __m128i);
+            let high = _mm_loadu_si128(set.high.as_ptr() as *const __m128i);
+            let lo = _mm_shuffle_epi8(low, _mm_and_si128(v, nibbles));
+            let hi = _mm_shuffle_epi8(high, _mm_and_si128(_mm_srli_epi16(v, 4), nibbles));
+            _mm_cmpeq_epi8(_mm_and_si128(lo, hi), _mm_setzero_si128())
+        };
+        let b0 = _mm_loadu_si128(p as *const __m128i);
+        let b1 = _mm_loadu_si128(p.add(1) as *const __m128i);
+        let miss = _mm_or_si128(outside(b0, &sets.first), outside(b1, &sets.second));
+        !(_mm_movemask_epi8(miss) as u32) & 0xffff
     }
 }
 
@@ -384,6 +521,14 @@ mod tests {
     ) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         search.for_each(hay, from, to, to, |s, e, i| out.push((s, e, i)));
+        // Without the block filter, position by position, the search finds the same.
+        let plain = WordSearch {
+            block: None,
+            ..search.clone()
+        };
+        let mut scalar = Vec::new();
+        plain.for_each(hay, from, to, to, |s, e, i| scalar.push((s, e, i)));
+        assert_eq!(out, scalar, "block filter and scalar search differ");
         out
     }
 
@@ -413,6 +558,44 @@ mod tests {
                 let got = lower8(u64::from_le_bytes(bytes)).to_le_bytes();
                 assert_eq!(got.to_vec(), want, "byte {b:#x} at {pos}");
             }
+        }
+    }
+
+    #[test]
+    fn nibble_sets_hold_exactly_their_bytes() {
+        let mut rng = Rng(0x51_7cc1_b727_220a);
+        for _ in 0..2000 {
+            let len = rng.next() as usize % 40;
+            let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            match NibbleSet::new(&bytes) {
+                Some(set) => {
+                    for b in 0..=255u8 {
+                        assert_eq!(set.contains(b), bytes.contains(&b), "{b:#x} in {bytes:?}");
+                    }
+                }
+                None => {
+                    let mut highs: Vec<u8> = bytes.iter().map(|b| b >> 4).collect();
+                    highs.sort_unstable();
+                    highs.dedup();
+                    assert!(highs.len() > 8);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_busiest_word_lists_use_the_block_filter() {
+        if !ssse3::available() {
+            return;
+        }
+        for words in [
+            CPR_WORDS,
+            crate::kinds::phone::WORDS,
+            crate::kinds::card::WORDS,
+        ] {
+            let patterns: Vec<Vec<u8>> =
+                words.iter().flat_map(|w| spellings(w.canonical)).collect();
+            assert!(WordSearch::new(&patterns).block.is_some());
         }
     }
 
