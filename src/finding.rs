@@ -204,6 +204,125 @@ impl fmt::Display for Reason {
     }
 }
 
+/// The reasons behind a finding's confidence, in order. Up to [`Reasons::INLINE`] are held
+/// inline (every built-in kind gives at most six), so a candidate or a finding allocates none;
+/// more spill to the heap. Reads as a slice of [`Reason`].
+#[derive(Clone)]
+pub struct Reasons(Store);
+
+#[derive(Clone)]
+enum Store {
+    Inline(u8, [Reason; Reasons::INLINE]),
+    Heap(Vec<Reason>),
+}
+
+impl Reasons {
+    pub const INLINE: usize = 6;
+
+    pub const fn new() -> Reasons {
+        Reasons(Store::Inline(0, [Reason::Date; Reasons::INLINE]))
+    }
+
+    pub fn push(&mut self, reason: Reason) {
+        match &mut self.0 {
+            Store::Inline(len, items) if usize::from(*len) < Reasons::INLINE => {
+                items[usize::from(*len)] = reason;
+                *len += 1;
+            }
+            Store::Inline(len, items) => {
+                let mut heap = items[..usize::from(*len)].to_vec();
+                heap.push(reason);
+                self.0 = Store::Heap(heap);
+            }
+            Store::Heap(heap) => heap.push(reason),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        *self = Reasons::new();
+    }
+}
+
+impl Default for Reasons {
+    fn default() -> Self {
+        Reasons::new()
+    }
+}
+
+impl std::ops::Deref for Reasons {
+    type Target = [Reason];
+
+    fn deref(&self) -> &[Reason] {
+        match &self.0 {
+            Store::Inline(len, items) => &items[..usize::from(*len)],
+            Store::Heap(heap) => heap,
+        }
+    }
+}
+
+impl Extend<Reason> for Reasons {
+    fn extend<I: IntoIterator<Item = Reason>>(&mut self, iter: I) {
+        for r in iter {
+            self.push(r);
+        }
+    }
+}
+
+impl FromIterator<Reason> for Reasons {
+    fn from_iter<I: IntoIterator<Item = Reason>>(iter: I) -> Self {
+        let mut out = Reasons::new();
+        out.extend(iter);
+        out
+    }
+}
+
+impl<const N: usize> From<[Reason; N]> for Reasons {
+    fn from(items: [Reason; N]) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl From<Vec<Reason>> for Reasons {
+    fn from(items: Vec<Reason>) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl PartialEq for Reasons {
+    fn eq(&self, other: &Reasons) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Reasons {}
+
+impl PartialEq<Vec<Reason>> for Reasons {
+    fn eq(&self, other: &Vec<Reason>) -> bool {
+        **self == **other
+    }
+}
+
+impl<const N: usize> PartialEq<[Reason; N]> for Reasons {
+    fn eq(&self, other: &[Reason; N]) -> bool {
+        **self == other[..]
+    }
+}
+
+impl fmt::Debug for Reasons {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Reasons {
+    type Item = &'a Reason;
+    type IntoIter = std::slice::Iter<'a, Reason>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// Why a finding is accepted rather than a problem: it is still counted (and listed in SARIF
 /// as suppressed) but does not fail a gate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -234,7 +353,7 @@ pub struct Finding {
     pub column: u64,
     pub kind: Kind,
     pub confidence: Confidence,
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
     /// A snippet of the line around the finding with every detected span masked
     /// (`--context N`); `None` unless asked for.
     pub context: Option<String>,
@@ -291,7 +410,7 @@ impl Finding {
         offset: u64,
         kind: Kind,
         confidence: Confidence,
-        reasons: Vec<Reason>,
+        reasons: impl Into<Reasons>,
         value: &[u8],
     ) -> Finding {
         Finding {
@@ -301,7 +420,7 @@ impl Finding {
             column: 0,
             kind,
             confidence,
-            reasons,
+            reasons: reasons.into(),
             context: None,
             rule: None,
             suppressed: None,
@@ -365,6 +484,32 @@ mod tests {
         let dbg = format!("{f:?}");
         assert!(!dbg.contains("1236"), "{dbg}");
         assert!(dbg.contains("010190-****"), "{dbg}");
+    }
+
+    #[test]
+    fn reasons_keep_order_inline_and_past_the_inline_count() {
+        let all = [
+            Reason::Date,
+            Reason::Mod11,
+            Reason::Separator,
+            Reason::Context("cpr"),
+            Reason::ContextNeg("ordre"),
+            Reason::Rule("a"),
+            Reason::Rule("b"),
+            Reason::NoMod11,
+            Reason::ExceptionDate,
+        ];
+        for n in 0..=all.len() {
+            let mut r = Reasons::new();
+            for &x in &all[..n] {
+                r.push(x);
+            }
+            assert_eq!(&*r, &all[..n]);
+            assert_eq!(r, all[..n].to_vec());
+            assert_eq!(r.clone(), Reasons::from(all[..n].to_vec()));
+            r.clear();
+            assert!(r.is_empty());
+        }
     }
 
     #[test]

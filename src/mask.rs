@@ -15,7 +15,8 @@ pub fn mask(kind: Kind, value: &[u8]) -> String {
 pub fn mask_into(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
     mask_raw(kind, value, out);
-    if std::str::from_utf8(&out[start..]).is_err() {
+    // Masks of ASCII values are ASCII: they keep or star the value's bytes and add ASCII only.
+    if !value.is_ascii() && std::str::from_utf8(&out[start..]).is_err() {
         let raw = out.split_off(start);
         out.extend_from_slice(String::from_utf8_lossy(&raw).as_bytes());
     }

@@ -19,7 +19,7 @@
 
 use crate::context::{neg, pos, Word};
 use crate::digits::is_digit;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{is_boundary, Context, Match};
 
@@ -252,7 +252,7 @@ fn validate(hay: &[u8], start: usize, stop: usize, grouped: bool, ctx: Context) 
         return None;
     }
     let near = ctx(start, stop);
-    let mut reasons = Vec::with_capacity(5);
+    let mut reasons = Reasons::new();
     reasons.push(Reason::Rule("luhn"));
     reasons.push(Reason::Rule(issuer.reason));
     if grouped {

@@ -15,7 +15,7 @@
 //! is the one letter pair allowed to precede the digits, and then it must not touch one either.
 
 use crate::context::{neg, pos, Word};
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{is_boundary, Context, Match};
 
@@ -93,10 +93,10 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, ctx: Context) -> Optio
             start: from,
             end,
             confidence: Confidence::High,
-            reasons: vec![Reason::Mod11, Reason::Rule("vat-form")],
+            reasons: Reasons::from([Reason::Mod11, Reason::Rule("vat-form")]),
         });
     }
-    super::with_positive_context(start, end, vec![Reason::Mod11], ctx)
+    super::with_positive_context(start, end, [Reason::Mod11], ctx)
 }
 
 /// Masks a CVR number: keeps a leading `DK` and the last two digits, hides the other six

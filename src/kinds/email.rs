@@ -36,7 +36,7 @@
 //! `x @ y`); nothing allocates before a match is certain.
 
 use crate::context::Word;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{Context, Match};
 
@@ -195,7 +195,7 @@ pub fn at_at_sign(hay: &[u8], at: usize, _ctx: Context) -> Option<Match> {
         }
     }
 
-    let mut reasons = Vec::with_capacity(2);
+    let mut reasons = Reasons::new();
     reasons.push(Reason::Rule("email"));
     let confidence = if is_role_account(local) {
         reasons.push(Reason::Rule("role-account"));
@@ -269,6 +269,7 @@ mod tests {
         at_at_sign(hay, at, &|_, _| Nearby::default())
             .unwrap()
             .reasons
+            .to_vec()
     }
 
     // True positives.

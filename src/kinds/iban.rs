@@ -18,7 +18,7 @@
 //! context: a match is always high confidence.
 
 use crate::context::Word;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{is_boundary, Context, Match};
 
@@ -213,7 +213,7 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, _ctx: Context) -> Opti
         start: from,
         end: at,
         confidence: Confidence::High,
-        reasons: vec![Reason::Rule("iban-length"), Reason::Rule("mod97")],
+        reasons: Reasons::from([Reason::Rule("iban-length"), Reason::Rule("mod97")]),
     })
 }
 

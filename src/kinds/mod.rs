@@ -14,7 +14,7 @@
 //! - `mask(value)`: the value with its identifying part hidden, layout kept.
 
 use crate::context::Nearby;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 pub mod card;
 pub mod contextual;
@@ -31,7 +31,7 @@ pub struct Match {
     pub start: usize,
     pub end: usize,
     pub confidence: Confidence,
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
 }
 
 /// Looks up a kind's context words around `hay[start..end]`: the nearest positive and negative
@@ -51,10 +51,11 @@ pub fn is_boundary(hay: &[u8], at: usize) -> bool {
 pub fn with_positive_context(
     start: usize,
     end: usize,
-    mut reasons: Vec<Reason>,
+    reasons: impl Into<Reasons>,
     ctx: Context,
 ) -> Option<Match> {
     let near = ctx(start, end);
+    let mut reasons = reasons.into();
     reasons.push(Reason::Context(near.positive?));
     let confidence = match near.negative {
         Some(word) => {
