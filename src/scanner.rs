@@ -435,33 +435,43 @@ impl Scanner {
         report: Range<usize>,
         out: &mut Vec<Finding>,
     ) {
-        cands.sort_by_key(|c| (c.m.start, c.kind));
-        let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
-        for c in cands {
+        // In order of start, then kind, then as found: a stable sort of small keys (start and
+        // kind in one number) instead of the candidates themselves. Candidates come nearly in
+        // order, which the stable sort finds in runs.
+        let mut order: Vec<(u64, u32)> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.m.start as u64) << 8 | c.kind as u64, i as u32))
+            .collect();
+        order.sort_by_key(|&(key, _)| key);
+        let mut kept: Vec<u32> = Vec::with_capacity(order.len());
+        for &(_, i) in &order {
+            let c = &cands[i as usize];
             match kept.last() {
-                Some(last) if c.m.start < last.m.end => {
-                    if c.beats(last) {
+                Some(&last) if c.m.start < cands[last as usize].m.end => {
+                    if c.beats(&cands[last as usize]) {
                         kept.pop();
-                        kept.push(c);
+                        kept.push(i);
                     }
                 }
-                _ => kept.push(c),
+                _ => kept.push(i),
             }
         }
         // Whether a marker occurs anywhere `ignored_inline` could see from a reported start:
         // most inputs hold none, and then no finding needs the per-finding search.
         let mut markers: Option<bool> = None;
-        for c in kept {
+        for i in kept {
+            let c = &mut cands[i as usize];
             if c.m.confidence >= self.min[c.kind as usize]
                 && report.contains(&c.m.start)
-                && !self.allowlisted(hay, &c)
+                && !self.allowlisted(hay, c)
             {
                 let (start, end) = (c.m.start, c.m.end);
                 let mut f = Finding::new(
                     start as u64,
                     c.kind,
                     c.m.confidence,
-                    c.m.reasons,
+                    std::mem::take(&mut c.m.reasons),
                     &hay[start..end],
                 );
                 if let (Some(rule), Some(rules)) = (c.rule, &self.rules) {
