@@ -104,7 +104,7 @@ impl Printer {
     /// of `serde_json` (schema v1, `docs/output.md`); a test compares the two.
     fn json_finding(&self, out: &mut Vec<u8>, path: &str, f: &Finding) {
         out.extend_from_slice(b"{\"type\":\"finding\",\"path\":");
-        json_str(out, path);
+        json_path(out, path);
         out.extend_from_slice(b",\"line\":");
         json_u64(out, f.line);
         out.extend_from_slice(b",\"column\":");
@@ -297,6 +297,27 @@ impl Printer {
             }
         }
     }
+}
+
+thread_local! {
+    /// The last path [`json_path`] escaped on this thread, and its JSON string.
+    static LAST_PATH: std::cell::RefCell<(String, Vec<u8>)> =
+        const { std::cell::RefCell::new((String::new(), Vec::new())) };
+}
+
+/// [`json_str`] of a finding's path. A file's findings come one after another on one worker, so
+/// the path is escaped once and its JSON string copied for the next finding of the same path
+/// (compared by content).
+fn json_path(out: &mut Vec<u8>, path: &str) {
+    LAST_PATH.with_borrow_mut(|(last, escaped)| {
+        if last != path || escaped.is_empty() {
+            last.clear();
+            last.push_str(path);
+            escaped.clear();
+            json_str(escaped, path);
+        }
+        out.extend_from_slice(escaped);
+    })
 }
 
 /// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\\` and control
@@ -589,6 +610,26 @@ mod tests {
                     assert_eq!(String::from_utf8(out).unwrap(), by_serde(printer, path, &f));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn cached_path_string_is_the_escaped_path_whatever_came_before() {
+        let paths = [
+            "a/b.csv",
+            "a/b.csv",
+            "q\"x\\\u{1}",
+            "a/b.csv",
+            "",
+            "",
+            "a/b.csvx",
+            "a/b.cs",
+        ];
+        for path in paths.iter().chain(paths.iter().rev()) {
+            let (mut cached, mut plain) = (Vec::new(), Vec::new());
+            json_path(&mut cached, path);
+            json_str(&mut plain, path);
+            assert_eq!(cached, plain, "{path:?}");
         }
     }
 
