@@ -118,10 +118,33 @@ fn tld_ok(tld: &[u8]) -> bool {
     if !(2..=MAX_TLD).contains(&tld.len()) || !tld.iter().all(u8::is_ascii_alphabetic) {
         return false;
     }
-    !FILE_EXTENSIONS
-        .iter()
-        .any(|ext| ext.as_bytes().eq_ignore_ascii_case(tld))
+    // Every extension is at most eight bytes: compare the TLD, lowercased and packed into one
+    // number, with each extension packed the same way.
+    if tld.len() > 8 {
+        return true;
+    }
+    let mut bytes = [0u8; 8];
+    bytes[..tld.len()].copy_from_slice(tld);
+    let key = crate::context::lower8(u64::from_le_bytes(bytes));
+    !EXTENSION_KEYS.contains(&key)
 }
+
+/// [`FILE_EXTENSIONS`], each lowercase and packed little-endian into a `u64` (zero-padded).
+static EXTENSION_KEYS: [u64; FILE_EXTENSIONS.len()] = {
+    let mut keys = [0u64; FILE_EXTENSIONS.len()];
+    let mut i = 0;
+    while i < FILE_EXTENSIONS.len() {
+        let ext = FILE_EXTENSIONS[i].as_bytes();
+        assert!(ext.len() <= 8, "file extensions fit eight bytes");
+        let mut j = 0;
+        while j < ext.len() {
+            keys[i] |= (ext[j].to_ascii_lowercase() as u64) << (8 * j);
+            j += 1;
+        }
+        i += 1;
+    }
+    keys
+};
 
 /// Whether a local part names a system or role mailbox.
 fn is_role_account(local: &[u8]) -> bool {
@@ -238,6 +261,37 @@ pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_extension_check_agrees_with_comparing_each_extension() {
+        let reference = |tld: &[u8]| {
+            !FILE_EXTENSIONS
+                .iter()
+                .any(|ext| ext.as_bytes().eq_ignore_ascii_case(tld))
+        };
+        let mut tlds: Vec<Vec<u8>> = Vec::new();
+        for ext in FILE_EXTENSIONS {
+            let e = ext.as_bytes();
+            tlds.push(e.to_vec());
+            tlds.push(e.to_ascii_uppercase());
+            tlds.push([e, b"x"].concat());
+            tlds.push(e[..e.len() - 1].to_vec());
+            tlds.push([b"x", e].concat());
+        }
+        tlds.extend([
+            b"dk".to_vec(),
+            b"Com".to_vec(),
+            b"abcdefghi".to_vec(),
+            b"museum".to_vec(),
+        ]);
+        for tld in tlds
+            .iter()
+            .filter(|t| t.iter().all(u8::is_ascii_alphabetic))
+        {
+            let plain = (2..=MAX_TLD).contains(&tld.len()) && reference(tld);
+            assert_eq!(tld_ok(tld), plain, "{:?}", String::from_utf8_lossy(tld));
+        }
+    }
     use crate::context::{ContextMatcher, Nearby};
 
     /// Runs the validator at every `@` of `text`, as the scanner does; returns each matched
