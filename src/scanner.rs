@@ -34,6 +34,9 @@ pub const MARGIN: usize = 1024;
 /// a line end, so the reach stops at one: ranges that end at newlines pay nothing for it.
 pub const REACH: usize = 320;
 
+/// The longest range [`Scanner::scan`] gathers candidates for at once.
+const SCAN_PIECE: usize = 1 << 18;
+
 /// A set of kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KindSet(u32);
@@ -382,6 +385,19 @@ impl Scanner {
     /// `report` (within the line), overlaps resolved among all of them, and the winners kept by
     /// where they start: consecutive ranges report each match exactly once.
     pub fn scan(&self, hay: &[u8], report: Range<usize>, out: &mut Vec<Finding>) {
+        // A long range is scanned in pieces, so the candidates of one piece stay in cache;
+        // consecutive ranges report what one range does (see above).
+        let until = report.end.min(hay.len());
+        let mut from = report.start.min(until);
+        while until - from > SCAN_PIECE {
+            self.scan_piece(hay, from..from + SCAN_PIECE, out);
+            from += SCAN_PIECE;
+        }
+        self.scan_piece(hay, from..until, out);
+    }
+
+    /// [`Scanner::scan`] of one range, its candidates gathered at once.
+    fn scan_piece(&self, hay: &[u8], report: Range<usize>, out: &mut Vec<Finding>) {
         let until = report.end.min(hay.len());
         let from = report.start.min(until);
         let lo = from.saturating_sub(REACH);
@@ -1187,6 +1203,32 @@ mod tests {
             .iter()
             .map(|c| (c.kind, c.m.start, c.m.end, c.m.confidence))
             .collect()
+    }
+
+    #[test]
+    fn a_long_range_scanned_in_pieces_reports_what_one_piece_does() {
+        // Lines with numbers of several kinds, some of them across the piece boundaries.
+        let n = dashed(&valid("010190", "123"));
+        let line = format!("cpr {n}; tlf +45 12 34 56 78; kunde@firma.dk; DK5000400440116243\n");
+        let mut hay = Vec::new();
+        let mut pad = 0;
+        while hay.len() < 3 * SCAN_PIECE + 1000 {
+            hay.extend_from_slice(line.as_bytes());
+            hay.extend(std::iter::repeat_n(b'x', pad % 7));
+            pad += 1;
+        }
+        let s = scanner();
+        for range in [
+            0..hay.len(),
+            5..hay.len() - 3,
+            SCAN_PIECE - 17..2 * SCAN_PIECE + 9,
+        ] {
+            let (mut pieces, mut whole) = (Vec::new(), Vec::new());
+            s.scan(&hay, range.clone(), &mut pieces);
+            s.scan_piece(&hay, range, &mut whole);
+            assert!(!whole.is_empty());
+            assert_eq!(pieces, whole);
+        }
     }
 
     #[test]
