@@ -1,15 +1,14 @@
 //! Context words near a candidate (`shared/reference/cpr.md` §4). Words are looked up in a small
-//! window around each candidate, on the same line, with one Aho-Corasick automaton: never over
-//! the whole input, so a word far away cannot suppress a real number, and the cost is paid only
-//! for candidates that already passed the date rules.
+//! window around each candidate, on the same line: never over the whole input, so a word far
+//! away cannot suppress a real number, and the cost is paid only for candidates that already
+//! passed the date rules. The lookup is a leftmost-longest search over the window
+//! ([`WordSearch`]): a table of the byte pairs that can start a word skips nearly every position.
 //!
 //! Matching is ASCII case-insensitive; words with `ø` get explicit UTF-8 and Latin-1 variants in
 //! both cases, so `FØDSELSDATO` matches in a Windows-1252 export too. A word must start at a word
 //! boundary (not after an ASCII letter, digit or non-ASCII byte). Stems (`cpr`, `kunde`) may run on
 //! into a compound (`cprnummer`, `kundenummer`); whole words (`konto`, `pnr`) may not, so
 //! `kontor` (office) is no account.
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// Bytes of gap allowed between a context word and the candidate, each side.
 pub const WINDOW: usize = 60;
@@ -110,10 +109,311 @@ fn spellings(word: &str) -> Vec<Vec<u8>> {
     ]
 }
 
+/// A leftmost-longest, ASCII case-insensitive search for a set of byte strings: the semantics
+/// of an Aho-Corasick automaton built with `MatchKind::LeftmostLongest` and
+/// `ascii_case_insensitive` (a test compares the two), for the short windows context words are
+/// looked for in. At each position, in order, the longest pattern starting there (the first
+/// given among equally long ones) is a match and the search resumes after it; a position where
+/// no pattern starts is passed. A bit table of the byte pairs some pattern starts with (every
+/// case) rejects nearly every position with one lookup.
+#[derive(Clone, Debug)]
+pub struct WordSearch {
+    /// Bit `b0 << 8 | b1` is set when a pattern starts with `b0 b1` (either case of a letter), or
+    /// a one-byte pattern is `b0`.
+    pairs: Box<[u64; 1024]>,
+    /// Where each first byte's patterns sit in `order` (indexed by the lowercased byte).
+    buckets: Box<[u32; 257]>,
+    /// The patterns grouped by lowercased first byte, longest first, then by index.
+    order: Vec<Pattern>,
+    /// The block filter, when the CPU has SSSE3 and the byte sets fit it.
+    block: Option<ByteSets>,
+}
+
+/// Two byte sets as nibble tables, for a 16-byte shuffle lookup: byte `b` is in a set when
+/// `low[b & 15] & high[b >> 4]` is not zero. Each distinct high nibble of the set's bytes gets
+/// one of eight bits, so membership is exact when the set spans at most eight high nibbles.
+#[derive(Clone, Copy, Debug)]
+struct ByteSets {
+    /// Every case of the patterns' first bytes.
+    first: NibbleSet,
+    /// Every case of the patterns' second bytes; every byte when a pattern has one byte.
+    second: NibbleSet,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct NibbleSet {
+    low: [u8; 16],
+    high: [u8; 16],
+}
+
+impl NibbleSet {
+    /// The set of `bytes`, if their high nibbles are at most eight.
+    fn new(bytes: &[u8]) -> Option<NibbleSet> {
+        let mut highs: Vec<u8> = bytes.iter().map(|b| b >> 4).collect();
+        highs.sort_unstable();
+        highs.dedup();
+        if highs.len() > 8 {
+            return None;
+        }
+        let mut set = NibbleSet {
+            low: [0; 16],
+            high: [0; 16],
+        };
+        for (bit, &h) in highs.iter().enumerate() {
+            set.high[usize::from(h)] = 1 << bit;
+        }
+        for &b in bytes {
+            set.low[usize::from(b & 15)] |= set.high[usize::from(b >> 4)];
+        }
+        Some(set)
+    }
+
+    #[cfg(test)]
+    fn contains(&self, b: u8) -> bool {
+        self.low[usize::from(b & 15)] & self.high[usize::from(b >> 4)] != 0
+    }
+}
+
+/// A pattern as [`WordSearch::longest_at`] compares it: its first eight bytes (ASCII
+/// lowercased, little-endian) and a mask of them, then the rest.
+#[derive(Clone, Debug)]
+struct Pattern {
+    head: u64,
+    mask: u64,
+    /// The whole pattern, ASCII lowercased.
+    bytes: Box<[u8]>,
+    /// Its index in the patterns given.
+    index: usize,
+}
+
+/// Eight bytes from `hay[at..]`, little-endian; missing bytes past the end read as 0.
+#[inline(always)]
+fn load8(hay: &[u8], at: usize) -> u64 {
+    match hay.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
+        None => {
+            let mut b = [0u8; 8];
+            let tail = &hay[at.min(hay.len())..];
+            b[..tail.len()].copy_from_slice(tail);
+            u64::from_le_bytes(b)
+        }
+    }
+}
+
+/// `x` with every byte that is an ASCII capital letter lowercased, eight bytes at once: a byte
+/// gets 0x20 added when its low seven bits are at least `A` and below `[` and its high bit is
+/// clear. Each byte's test stays in its byte (seven bits plus 0x3F or 0x25 do not carry).
+#[inline(always)]
+pub fn lower8(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let h = x & LOW7;
+    let at_least_a = h + 0x3f3f_3f3f_3f3f_3f3f;
+    let past_z = h + 0x2525_2525_2525_2525;
+    let upper = at_least_a & !past_z & !x & HIGH;
+    x | upper >> 2
+}
+
+impl WordSearch {
+    /// A search for `patterns` (none may be empty).
+    pub fn new<P: AsRef<[u8]>>(patterns: &[P]) -> WordSearch {
+        let lower: Vec<Box<[u8]>> = patterns
+            .iter()
+            .map(|p| p.as_ref().to_ascii_lowercase().into_boxed_slice())
+            .collect();
+        assert!(lower.iter().all(|p| !p.is_empty()), "empty context word");
+        let mut pairs = Box::new([0u64; 1024]);
+        let cases = |b: u8| [b.to_ascii_lowercase(), b.to_ascii_uppercase()];
+        for p in &lower {
+            for b0 in cases(p[0]) {
+                let seconds: Vec<u8> = match p.get(1) {
+                    Some(&b1) => cases(b1).to_vec(),
+                    None => (0..=255).collect(),
+                };
+                for b1 in seconds {
+                    let bit = usize::from(b0) << 8 | usize::from(b1);
+                    pairs[bit >> 6] |= 1 << (bit & 63);
+                }
+            }
+        }
+        let mut order: Vec<Pattern> = lower
+            .into_iter()
+            .enumerate()
+            .map(|(index, bytes)| {
+                let n = bytes.len().min(8);
+                Pattern {
+                    head: load8(&bytes[..n], 0),
+                    mask: u64::MAX >> (64 - 8 * n),
+                    bytes,
+                    index,
+                }
+            })
+            .collect();
+        order.sort_by_key(|p| (p.bytes[0], std::cmp::Reverse(p.bytes.len()), p.index));
+        let mut buckets = Box::new([0u32; 257]);
+        for p in &order {
+            buckets[usize::from(p.bytes[0]) + 1] += 1;
+        }
+        for b in 1..257 {
+            buckets[b] += buckets[b - 1];
+        }
+        let cases = |b: u8| [b.to_ascii_lowercase(), b.to_ascii_uppercase()];
+        let firsts: Vec<u8> = order.iter().flat_map(|p| cases(p.bytes[0])).collect();
+        let seconds: Vec<u8> = if order.iter().any(|p| p.bytes.len() == 1) {
+            (0..=255).collect()
+        } else {
+            order.iter().flat_map(|p| cases(p.bytes[1])).collect()
+        };
+        let block = NibbleSet::new(&firsts)
+            .zip(NibbleSet::new(&seconds))
+            .map(|(first, second)| ByteSets { first, second })
+            .filter(|_| ssse3::available());
+        WordSearch {
+            pairs,
+            buckets,
+            order,
+            block,
+        }
+    }
+
+    /// Whether some pattern starts with `b0 b1`.
+    #[inline(always)]
+    fn may_start(&self, b0: u8, b1: u8) -> bool {
+        let bit = usize::from(b0) << 8 | usize::from(b1);
+        self.pairs[(bit >> 6) & 1023] & 1 << (bit & 63) != 0
+    }
+
+    /// The longest pattern (first given among equals) at `hay[at..]` that ends by `to`: its
+    /// length and index.
+    #[inline]
+    fn longest_at(&self, hay: &[u8], at: usize, to: usize) -> Option<(usize, usize)> {
+        let first = usize::from(hay[at].to_ascii_lowercase());
+        let bucket = &self.order[self.buckets[first] as usize..self.buckets[first + 1] as usize];
+        let head = lower8(load8(hay, at));
+        bucket.iter().find_map(|p| {
+            let len = p.bytes.len();
+            let fits = at + len <= to
+                && head & p.mask == p.head
+                && (len <= 8 || hay[at + 8..at + len].eq_ignore_ascii_case(&p.bytes[8..]));
+            fits.then_some((len, p.index))
+        })
+    }
+
+    /// Calls `found(start, end, pattern)` for each match in `hay[from..to]` that starts before
+    /// `starts_before`, in order.
+    #[inline]
+    pub fn for_each(
+        &self,
+        hay: &[u8],
+        from: usize,
+        to: usize,
+        starts_before: usize,
+        mut found: impl FnMut(usize, usize, usize),
+    ) {
+        let to = to.min(hay.len());
+        let stop = starts_before.min(to);
+        // Positions below `limit` are tested by byte pair; the last byte only for a one-byte word.
+        let limit = stop.min(to.saturating_sub(1));
+        let mut at = from;
+        while at + 1 < to && at < stop {
+            // Sixteen positions at a time: only those the block filter passes are tested, in
+            // order; one a match covers is passed over as in the scalar loop.
+            #[cfg(target_arch = "x86_64")]
+            if let Some(sets) = &self.block {
+                if at + 17 <= hay.len() {
+                    let base = at;
+                    let mut bits = ssse3::pair_filter(sets, hay, base);
+                    if limit - base < 16 {
+                        bits &= (1 << (limit - base)) - 1;
+                    }
+                    while bits != 0 {
+                        let p = base + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        if p < at || !self.may_start(hay[p], hay[p + 1]) {
+                            continue;
+                        }
+                        if let Some((len, i)) = self.longest_at(hay, p, to) {
+                            found(p, p + len, i);
+                            at = p + len;
+                        }
+                    }
+                    at = at.max((base + 16).min(limit));
+                    continue;
+                }
+            }
+            if self.may_start(hay[at], hay[at + 1]) {
+                if let Some((len, i)) = self.longest_at(hay, at, to) {
+                    found(at, at + len, i);
+                    at += len;
+                    continue;
+                }
+            }
+            at += 1;
+        }
+        // The last byte: only a one-byte pattern fits.
+        if at + 1 == to && at < stop {
+            if let Some((len, i)) = self.longest_at(hay, at, to) {
+                found(at, at + len, i);
+            }
+        }
+    }
+}
+
+/// The block filter of [`WordSearch`]: SSSE3's byte shuffle looks up sixteen bytes in a nibble
+/// table at once. SSSE3 is not part of the x86_64 baseline, so it is detected at run time;
+/// without it (and on other architectures) the search tests every position by its pair.
+mod ssse3 {
+    /// Whether the block filter can run on this CPU.
+    pub fn available() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::is_x86_feature_detected!("ssse3")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    /// Bit `i` set when `hay[at + i]` is in `sets.first` and `hay[at + i + 1]` in
+    /// `sets.second`, for the 16 positions from `at`. `sets` exists only when
+    /// [`available`] said yes.
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    pub fn pair_filter(sets: &super::ByteSets, hay: &[u8], at: usize) -> u32 {
+        assert!(at + 17 <= hay.len());
+        // SAFETY: `sets` is built only after `available()` detected SSSE3; both loads read 16
+        // bytes inside `hay` (asserted above), unaligned.
+        unsafe { filter(sets, hay.as_ptr().add(at)) }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "ssse3")]
+    unsafe fn filter(sets: &super::ByteSets, p: *const u8) -> u32 {
+        use std::arch::x86_64::{
+            __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16,
+        };
+        let nibbles = _mm_set1_epi8(0x0f);
+        // 0xFF where the byte is not in the set.
+        let outside = |v: __m128i, set: &super::NibbleSet| {
+            let low = _mm_loadu_si128(set.low.as_ptr() as *const __m128i);
+            let high = _mm_loadu_si128(set.high.as_ptr() as *const __m128i);
+            let lo = _mm_shuffle_epi8(low, _mm_and_si128(v, nibbles));
+            let hi = _mm_shuffle_epi8(high, _mm_and_si128(_mm_srli_epi16(v, 4), nibbles));
+            _mm_cmpeq_epi8(_mm_and_si128(lo, hi), _mm_setzero_si128())
+        };
+        let b0 = _mm_loadu_si128(p as *const __m128i);
+        let b1 = _mm_loadu_si128(p.add(1) as *const __m128i);
+        let miss = _mm_or_si128(outside(b0, &sets.first), outside(b1, &sets.second));
+        !(_mm_movemask_epi8(miss) as u32) & 0xffff
+    }
+}
+
 /// Finds context words in a window around a span.
 #[derive(Clone, Debug)]
 pub struct ContextMatcher {
-    automaton: AhoCorasick,
+    search: WordSearch,
     /// For each automaton pattern, the word it spells.
     words: Vec<Word>,
     /// The longest pattern, in bytes: how far beyond the window a word may start.
@@ -142,13 +442,8 @@ impl ContextMatcher {
             }
         }
         let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .expect("context word automaton builds");
         ContextMatcher {
-            automaton,
+            search: WordSearch::new(&patterns),
             words: owners,
             longest,
         }
@@ -158,6 +453,9 @@ impl ContextMatcher {
     /// must hold at least `WINDOW` plus the longest word of bytes on each side of the span where
     /// the input has them (the search driver guarantees this).
     pub fn nearby(&self, hay: &[u8], start: usize, end: usize) -> Nearby {
+        if self.words.is_empty() {
+            return Nearby::default();
+        }
         let reach = WINDOW + self.longest;
         let lo = start.saturating_sub(reach);
         let lo = memchr::memrchr(b'\n', &hay[lo..start]).map_or(lo, |i| lo + i + 1);
@@ -165,26 +463,28 @@ impl ContextMatcher {
         let hi = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |i| end + i);
         let mut found = Nearby::default();
         let mut best = [usize::MAX; 2];
-        for side in [lo..start, end..hi] {
-            for m in self.automaton.find_iter(&hay[side.clone()]) {
-                let (ws, we) = (side.start + m.start(), side.start + m.end());
-                let word = self.words[m.pattern().as_usize()];
-                if !self.at_boundary(hay, ws, we, word) {
-                    continue;
-                }
-                let gap = if we <= start { start - we } else { ws - end };
-                if gap > WINDOW {
-                    continue;
-                }
-                let slot = (word.polarity == Polarity::Negative) as usize;
-                if gap < best[slot] {
-                    best[slot] = gap;
-                    match word.polarity {
-                        Polarity::Positive => found.positive = Some(word.canonical),
-                        Polarity::Negative => found.negative = Some(word.canonical),
+        // A word starting more than the window after the span is too far: the search of the
+        // right side stops there.
+        for (side, stop) in [(lo..start, start), (end..hi, end + WINDOW + 1)] {
+            self.search
+                .for_each(hay, side.start, side.end, stop, |ws, we, i| {
+                    let word = self.words[i];
+                    if !self.at_boundary(hay, ws, we, word) {
+                        return;
                     }
-                }
-            }
+                    let gap = if we <= start { start - we } else { ws - end };
+                    if gap > WINDOW {
+                        return;
+                    }
+                    let slot = (word.polarity == Polarity::Negative) as usize;
+                    if gap < best[slot] {
+                        best[slot] = gap;
+                        match word.polarity {
+                            Polarity::Positive => found.positive = Some(word.canonical),
+                            Polarity::Negative => found.negative = Some(word.canonical),
+                        }
+                    }
+                });
         }
         found
     }
@@ -193,17 +493,18 @@ impl ContextMatcher {
     /// no window, no line.
     pub fn words_in(&self, text: &[u8]) -> Nearby {
         let mut found = Nearby::default();
-        for m in self.automaton.find_iter(text) {
-            let word = self.words[m.pattern().as_usize()];
-            if !self.at_boundary(text, m.start(), m.end(), word) {
-                continue;
-            }
-            let slot = match word.polarity {
-                Polarity::Positive => &mut found.positive,
-                Polarity::Negative => &mut found.negative,
-            };
-            slot.get_or_insert(word.canonical);
-        }
+        self.search
+            .for_each(text, 0, text.len(), text.len(), |ws, we, i| {
+                let word = self.words[i];
+                if !self.at_boundary(text, ws, we, word) {
+                    return;
+                }
+                let slot = match word.polarity {
+                    Polarity::Positive => &mut found.positive,
+                    Polarity::Negative => &mut found.negative,
+                };
+                slot.get_or_insert(word.canonical);
+            });
         found
     }
 
@@ -217,6 +518,217 @@ impl ContextMatcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aho_corasick::{AhoCorasickBuilder, MatchKind};
+
+    /// The matches of the automaton the search replaced, as (start, end, pattern).
+    fn automaton_matches(patterns: &[Vec<u8>], hay: &[u8]) -> Vec<(usize, usize, usize)> {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(patterns)
+            .unwrap();
+        ac.find_iter(hay)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    }
+
+    fn search_matches(
+        search: &WordSearch,
+        hay: &[u8],
+        from: usize,
+        to: usize,
+    ) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        search.for_each(hay, from, to, to, |s, e, i| out.push((s, e, i)));
+        // Without the block filter, position by position, the search finds the same.
+        let plain = WordSearch {
+            block: None,
+            ..search.clone()
+        };
+        let mut scalar = Vec::new();
+        plain.for_each(hay, from, to, to, |s, e, i| scalar.push((s, e, i)));
+        assert_eq!(out, scalar, "block filter and scalar search differ");
+        out
+    }
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+            from[self.next() as usize % from.len()]
+        }
+    }
+
+    #[test]
+    fn lower8_lowercases_exactly_the_ascii_capitals_of_every_byte() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                // The byte at each position among neighbours that could carry into it.
+                let mut bytes = [0xffu8, b'Z', 0x80, b'@', b'[', 0x7f, b'A', 0];
+                bytes[pos] = b;
+                let want: Vec<u8> = bytes.iter().map(u8::to_ascii_lowercase).collect();
+                let got = lower8(u64::from_le_bytes(bytes)).to_le_bytes();
+                assert_eq!(got.to_vec(), want, "byte {b:#x} at {pos}");
+            }
+        }
+    }
+
+    #[test]
+    fn nibble_sets_hold_exactly_their_bytes() {
+        let mut rng = Rng(0x51_7cc1_b727_220a);
+        for _ in 0..2000 {
+            let len = rng.next() as usize % 40;
+            let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            match NibbleSet::new(&bytes) {
+                Some(set) => {
+                    for b in 0..=255u8 {
+                        assert_eq!(set.contains(b), bytes.contains(&b), "{b:#x} in {bytes:?}");
+                    }
+                }
+                None => {
+                    let mut highs: Vec<u8> = bytes.iter().map(|b| b >> 4).collect();
+                    highs.sort_unstable();
+                    highs.dedup();
+                    assert!(highs.len() > 8);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_busiest_word_lists_use_the_block_filter() {
+        if !ssse3::available() {
+            return;
+        }
+        for words in [
+            CPR_WORDS,
+            crate::kinds::phone::WORDS,
+            crate::kinds::card::WORDS,
+        ] {
+            let patterns: Vec<Vec<u8>> =
+                words.iter().flat_map(|w| spellings(w.canonical)).collect();
+            assert!(WordSearch::new(&patterns).block.is_some());
+        }
+    }
+
+    #[test]
+    fn word_search_finds_what_the_automaton_finds_on_random_inputs() {
+        // A small alphabet with both cases, separators and the bytes of `ø` in UTF-8 and
+        // Latin-1, so patterns overlap, share prefixes and repeat in another case.
+        let alphabet = b"abAB-. 1\xc3\xb8\xd8\xf8";
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for round in 0..3000 {
+            let count = 1 + rng.next() as usize % 10;
+            let patterns: Vec<Vec<u8>> = (0..count)
+                .map(|_| {
+                    // Mostly short, some past the eight bytes compared at once.
+                    let len = 1 + rng.next() as usize % if rng.next() % 4 == 0 { 13 } else { 5 };
+                    (0..len).map(|_| rng.pick(alphabet)).collect()
+                })
+                .collect();
+            let search = WordSearch::new(&patterns);
+            let len = rng.next() as usize % 90;
+            let mut hay: Vec<u8> = Vec::new();
+            while hay.len() < len {
+                if rng.next() % 8 == 0 {
+                    let p = &patterns[rng.next() as usize % patterns.len()];
+                    hay.extend(p.iter().map(|&b| {
+                        if rng.next() % 2 == 0 {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b
+                        }
+                    }));
+                } else {
+                    hay.push(rng.pick(alphabet));
+                }
+            }
+            let len = hay.len();
+            let from = if len == 0 {
+                0
+            } else {
+                rng.next() as usize % (len + 1)
+            };
+            let to = from + rng.next() as usize % (len - from + 1);
+            let expected: Vec<_> = automaton_matches(&patterns, &hay[from..to])
+                .into_iter()
+                .map(|(s, e, i)| (s + from, e + from, i))
+                .collect();
+            assert_eq!(
+                search_matches(&search, &hay, from, to),
+                expected,
+                "round {round}: {patterns:?} in {hay:?}[{from}..{to}]"
+            );
+        }
+    }
+
+    #[test]
+    fn word_search_finds_what_the_automaton_finds_with_the_real_words() {
+        // Every kind's words in their spellings; text glued from pieces of them.
+        let lists = [
+            CPR_WORDS,
+            crate::kinds::phone::WORDS,
+            crate::kinds::card::WORDS,
+            crate::kinds::iban::WORDS,
+            crate::kinds::email::WORDS,
+            crate::kinds::cvr::WORDS,
+            crate::kinds::ip::WORDS,
+            crate::kinds::substitute::EXTRA_WORDS,
+            crate::kinds::contextual::BANK_WORDS,
+            crate::kinds::contextual::PASSPORT_WORDS,
+            crate::kinds::contextual::LICENCE_WORDS,
+        ];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..6000 {
+            // Each kind's own list (what a matcher holds), and now and then all of them.
+            let list = round % (lists.len() + 1);
+            let words = lists
+                .get(list)
+                .map_or_else(|| lists.concat(), |l| l.to_vec());
+            if words.is_empty() {
+                continue;
+            }
+            let patterns: Vec<Vec<u8>> =
+                words.iter().flat_map(|w| spellings(w.canonical)).collect();
+            let search = WordSearch::new(&patterns);
+            let mut hay = Vec::new();
+            while hay.len() < 120 {
+                let p = &patterns[rng.next() as usize % patterns.len()];
+                let cut = rng.next() as usize % (p.len() + 1);
+                let piece = if rng.next() % 2 == 0 {
+                    &p[..]
+                } else {
+                    &p[cut..]
+                };
+                for &b in piece {
+                    hay.push(if rng.next() % 3 == 0 {
+                        b.to_ascii_uppercase()
+                    } else {
+                        b
+                    });
+                }
+                hay.push(rng.pick(b" -.:x0\n"));
+            }
+            let from = rng.next() as usize % hay.len();
+            let to = from + rng.next() as usize % (hay.len() - from + 1);
+            let expected: Vec<_> = automaton_matches(&patterns, &hay[from..to])
+                .into_iter()
+                .map(|(s, e, i)| (s + from, e + from, i))
+                .collect();
+            assert_eq!(
+                search_matches(&search, &hay, from, to),
+                expected,
+                "round {round}"
+            );
+        }
+    }
 
     fn near(text: &str) -> Nearby {
         let m = ContextMatcher::new(CPR_WORDS);

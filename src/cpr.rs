@@ -4,7 +4,7 @@
 //! scanner finds candidates and context, this module turns them into a confidence and reasons.
 
 use crate::date::Date;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 /// The exception-date list shipped with the crate, with its source and version in its header.
 pub const EXCEPTION_DATES_FILE: &str = include_str!("../data/cpr-mod11-exceptions.txt");
@@ -101,9 +101,9 @@ pub fn classify(
     evidence: Evidence,
     exceptions: &ExceptionDates,
     today: Date,
-) -> Option<(Confidence, Vec<Reason>)> {
+) -> Option<(Confidence, Reasons)> {
     let date = birth_date(digits, today)?;
-    let mut reasons = Vec::with_capacity(4);
+    let mut reasons = Reasons::new();
     reasons.push(Reason::Date);
     let jan1 = date.month == 1 && date.day == 1;
     let checksum = if mod11_ok(digits) {

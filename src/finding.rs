@@ -214,6 +214,125 @@ impl fmt::Display for Reason {
     }
 }
 
+/// The reasons behind a finding's confidence, in order. Up to [`Reasons::INLINE`] are held
+/// inline (every built-in kind gives at most six), so a candidate or a finding allocates none;
+/// more spill to the heap. Reads as a slice of [`Reason`].
+#[derive(Clone)]
+pub struct Reasons(Store);
+
+#[derive(Clone)]
+enum Store {
+    Inline(u8, [Reason; Reasons::INLINE]),
+    Heap(Vec<Reason>),
+}
+
+impl Reasons {
+    pub const INLINE: usize = 6;
+
+    pub const fn new() -> Reasons {
+        Reasons(Store::Inline(0, [Reason::Date; Reasons::INLINE]))
+    }
+
+    pub fn push(&mut self, reason: Reason) {
+        match &mut self.0 {
+            Store::Inline(len, items) if usize::from(*len) < Reasons::INLINE => {
+                items[usize::from(*len)] = reason;
+                *len += 1;
+            }
+            Store::Inline(len, items) => {
+                let mut heap = items[..usize::from(*len)].to_vec();
+                heap.push(reason);
+                self.0 = Store::Heap(heap);
+            }
+            Store::Heap(heap) => heap.push(reason),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        *self = Reasons::new();
+    }
+}
+
+impl Default for Reasons {
+    fn default() -> Self {
+        Reasons::new()
+    }
+}
+
+impl std::ops::Deref for Reasons {
+    type Target = [Reason];
+
+    fn deref(&self) -> &[Reason] {
+        match &self.0 {
+            Store::Inline(len, items) => &items[..usize::from(*len)],
+            Store::Heap(heap) => heap,
+        }
+    }
+}
+
+impl Extend<Reason> for Reasons {
+    fn extend<I: IntoIterator<Item = Reason>>(&mut self, iter: I) {
+        for r in iter {
+            self.push(r);
+        }
+    }
+}
+
+impl FromIterator<Reason> for Reasons {
+    fn from_iter<I: IntoIterator<Item = Reason>>(iter: I) -> Self {
+        let mut out = Reasons::new();
+        out.extend(iter);
+        out
+    }
+}
+
+impl<const N: usize> From<[Reason; N]> for Reasons {
+    fn from(items: [Reason; N]) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl From<Vec<Reason>> for Reasons {
+    fn from(items: Vec<Reason>) -> Self {
+        items.into_iter().collect()
+    }
+}
+
+impl PartialEq for Reasons {
+    fn eq(&self, other: &Reasons) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Reasons {}
+
+impl PartialEq<Vec<Reason>> for Reasons {
+    fn eq(&self, other: &Vec<Reason>) -> bool {
+        **self == **other
+    }
+}
+
+impl<const N: usize> PartialEq<[Reason; N]> for Reasons {
+    fn eq(&self, other: &[Reason; N]) -> bool {
+        **self == other[..]
+    }
+}
+
+impl fmt::Debug for Reasons {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Reasons {
+    type Item = &'a Reason;
+    type IntoIter = std::slice::Iter<'a, Reason>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// Why a finding is accepted rather than a problem: it is still counted (and listed in SARIF
 /// as suppressed) but does not fail a gate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -244,7 +363,7 @@ pub struct Finding {
     pub column: u64,
     pub kind: Kind,
     pub confidence: Confidence,
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
     /// A snippet of the line around the finding with every detected span masked
     /// (`--context N`); `None` unless asked for.
     pub context: Option<String>,
@@ -252,8 +371,48 @@ pub struct Finding {
     pub rule: Option<Arc<RuleTag>>,
     /// Set when the finding is accepted (inline marker, baseline).
     pub suppressed: Option<Suppression>,
-    value: Box<[u8]>,
+    value: Value,
 }
+
+/// A finding's matched bytes: held inline up to [`Value::INLINE`] bytes (every CPR number, phone,
+/// card and IBAN, most e-mail addresses), so a finding costs no allocation for them.
+#[derive(Clone)]
+enum Value {
+    Inline { len: u8, bytes: [u8; Value::INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl Value {
+    const INLINE: usize = 46;
+
+    fn new(value: &[u8]) -> Value {
+        if value.len() <= Value::INLINE {
+            let mut bytes = [0; Value::INLINE];
+            bytes[..value.len()].copy_from_slice(value);
+            Value::Inline {
+                len: value.len() as u8,
+                bytes,
+            }
+        } else {
+            Value::Heap(value.into())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Value::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Value::Heap(b) => b,
+        }
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Value {}
 
 impl Finding {
     /// A finding over `value`, the exact bytes of the span, at `offset`.
@@ -261,7 +420,7 @@ impl Finding {
         offset: u64,
         kind: Kind,
         confidence: Confidence,
-        reasons: Vec<Reason>,
+        reasons: impl Into<Reasons>,
         value: &[u8],
     ) -> Finding {
         Finding {
@@ -271,18 +430,18 @@ impl Finding {
             column: 0,
             kind,
             confidence,
-            reasons,
+            reasons: reasons.into(),
             context: None,
             rule: None,
             suppressed: None,
-            value: value.into(),
+            value: Value::new(value),
         }
     }
 
     /// The raw matched bytes. Callers must not print them unless the user asked for raw
     /// values (`--show-values`).
     pub fn raw_value(&self) -> &[u8] {
-        &self.value
+        self.value.as_bytes()
     }
 
     /// The kind name reported in output: the built-in kind's name, or a user rule's kind.
@@ -295,7 +454,7 @@ impl Finding {
 
     /// The value with its identifying part masked, layout kept (`010190-****`).
     pub fn masked(&self) -> String {
-        mask::mask(self.kind, &self.value)
+        mask::mask(self.kind, self.value.as_bytes())
     }
 
     /// The end offset (exclusive) of the span.
@@ -335,6 +494,45 @@ mod tests {
         let dbg = format!("{f:?}");
         assert!(!dbg.contains("1236"), "{dbg}");
         assert!(dbg.contains("010190-****"), "{dbg}");
+    }
+
+    #[test]
+    fn reasons_keep_order_inline_and_past_the_inline_count() {
+        let all = [
+            Reason::Date,
+            Reason::Mod11,
+            Reason::Separator,
+            Reason::Context("cpr"),
+            Reason::ContextNeg("ordre"),
+            Reason::Rule("a"),
+            Reason::Rule("b"),
+            Reason::NoMod11,
+            Reason::ExceptionDate,
+        ];
+        for n in 0..=all.len() {
+            let mut r = Reasons::new();
+            for &x in &all[..n] {
+                r.push(x);
+            }
+            assert_eq!(&*r, &all[..n]);
+            assert_eq!(r, all[..n].to_vec());
+            assert_eq!(r.clone(), Reasons::from(all[..n].to_vec()));
+            r.clear();
+            assert!(r.is_empty());
+        }
+    }
+
+    #[test]
+    fn values_of_every_length_read_back_whole() {
+        for len in 0..=Value::INLINE + 3 {
+            let value: Vec<u8> = (0..len).map(|i| b'0' + (i % 10) as u8).collect();
+            let f = Finding::new(0, Kind::Custom, Confidence::Low, vec![], &value);
+            assert_eq!(f.raw_value(), value.as_slice());
+            assert_eq!(f.clone(), f);
+        }
+        let a = Finding::new(0, Kind::Custom, Confidence::Low, vec![], b"12");
+        let b = Finding::new(0, Kind::Custom, Confidence::Low, vec![], b"13");
+        assert_ne!(a, b);
     }
 
     #[test]

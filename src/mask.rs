@@ -7,49 +7,101 @@ use crate::finding::Kind;
 /// Masks `value` as found for `kind`. The result is always valid UTF-8; bytes that are not
 /// ASCII (Unicode separators) are kept as they were when they form valid UTF-8.
 pub fn mask(kind: Kind, value: &[u8]) -> String {
+    to_string(|out| mask_raw(kind, value, out))
+}
+
+/// Appends [`mask`]`(kind, value)` to `out`: the same bytes, without a `String` of its own. The
+/// printer writes masks straight into its output buffer this way.
+pub fn mask_into(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    mask_raw(kind, value, out);
+    // Masks of ASCII values are ASCII: they keep or star the value's bytes and add ASCII only.
+    if !value.is_ascii() && std::str::from_utf8(&out[start..]).is_err() {
+        let raw = out.split_off(start);
+        out.extend_from_slice(String::from_utf8_lossy(&raw).as_bytes());
+    }
+}
+
+/// The text of the bytes `write` appends, invalid UTF-8 replaced as `from_utf8_lossy` does.
+pub(crate) fn to_string(write: impl FnOnce(&mut Vec<u8>)) -> String {
+    let mut raw = Vec::new();
+    write(&mut raw);
+    match String::from_utf8(raw) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+/// The masked bytes of `value`, before the UTF-8 check.
+fn mask_raw(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
     use crate::kinds;
     match kind {
-        Kind::Cpr | Kind::CprSubstitute => mask_after_digits(value, 6),
-        Kind::Iban => kinds::iban::mask(value),
-        Kind::Card => kinds::card::mask(value),
-        Kind::Email => kinds::email::mask(value),
-        Kind::Cvr => kinds::cvr::mask(value),
-        Kind::Phone => kinds::phone::mask(value),
-        Kind::BankAccount | Kind::Passport | Kind::DrivingLicence => kinds::mask_alnum(value, 0, 2),
-        Kind::Ip => kinds::ip::mask(value),
-        Kind::Custom => mask_custom(value),
+        Kind::Cpr | Kind::CprSubstitute => mask_after_digits(value, 6, out),
+        Kind::Iban => kinds::iban::mask_into(value, out),
+        Kind::Card => kinds::card::mask_into(value, out),
+        Kind::Email => kinds::email::mask_into(value, out),
+        Kind::Cvr => kinds::cvr::mask_into(value, out),
+        Kind::Phone => kinds::phone::mask_into(value, out),
+        Kind::BankAccount | Kind::Passport | Kind::DrivingLicence => {
+            kinds::mask_alnum_into(value, 0, 2, out)
+        }
+        Kind::Ip => out.extend_from_slice(kinds::ip::mask(value).as_bytes()),
+        Kind::Custom => mask_custom(value, out),
     }
 }
 
 /// A user rule's value: its shape is unknown, so every letter and digit is hidden but the last
 /// two, and those only when at least eight remain hidden.
-fn mask_custom(value: &[u8]) -> String {
+fn mask_custom(value: &[u8], out: &mut Vec<u8>) {
     let alnum = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
     let keep = if alnum >= 10 { 2 } else { 0 };
-    crate::kinds::mask_alnum(value, 0, keep)
+    crate::kinds::mask_alnum_into(value, 0, keep, out)
 }
 
 /// Keeps the first `keep` ASCII digits and every non-digit byte; replaces later digits by `*`.
-fn mask_after_digits(value: &[u8], keep: usize) -> String {
+fn mask_after_digits(value: &[u8], keep: usize, out: &mut Vec<u8>) {
     let mut seen = 0;
-    let masked: Vec<u8> = value
-        .iter()
-        .map(|&b| {
-            if b.is_ascii_digit() {
-                seen += 1;
-                if seen > keep {
-                    return b'*';
-                }
+    out.extend(value.iter().map(|&b| {
+        if b.is_ascii_digit() {
+            seen += 1;
+            if seen > keep {
+                return b'*';
             }
-            b
-        })
-        .collect();
-    String::from_utf8_lossy(&masked).into_owned()
+        }
+        b
+    }));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mask_into_appends_exactly_the_mask_of_every_kind() {
+        // Random values of digits, letters, separators and stray non-ASCII bytes (invalid
+        // UTF-8 included), appended after text already in the buffer.
+        let pool = b"0123456789abcXYZ@.:+- ()\"\\\xc2\xa0\xe2\x80\x91\xff\xc3";
+        let mut x = 0x1234_5678_9abc_def1_u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let value: Vec<u8> = (0..len)
+                .map(|i| pool[((x >> (i % 50)) as usize + i * 7) % pool.len()])
+                .collect();
+            for &kind in Kind::ALL {
+                let mut out = b"prefix".to_vec();
+                mask_into(kind, &value, &mut out);
+                assert_eq!(&out[..6], b"prefix");
+                assert_eq!(
+                    out[6..],
+                    *mask(kind, &value).as_bytes(),
+                    "{kind:?} {value:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn cpr_mask_keeps_date_and_separator_hides_serial() {

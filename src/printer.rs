@@ -129,9 +129,9 @@ impl Printer {
     /// Writes a finding record by hand: on PII-dense input the records are most of the work,
     /// and a generic serializer costs several times this. Field order and escaping are those
     /// of `serde_json` (schema v1, `docs/output.md`); a test compares the two.
-    fn json_finding(&self, out: &mut Vec<u8>, place: &Place, f: &Finding, value: &str) {
+    fn json_finding(&self, out: &mut Vec<u8>, place: &Place, f: &Finding) {
         out.extend_from_slice(b"{\"type\":\"finding\",\"path\":");
-        json_str(out, &place.path);
+        json_path(out, &place.path);
         json_place_rest(out, place);
         out.extend_from_slice(b",\"line\":");
         json_u64(out, f.line);
@@ -150,7 +150,7 @@ impl Printer {
         out.extend_from_slice(b",\"confidence\":\"");
         out.extend_from_slice(f.confidence.as_str().as_bytes());
         out.extend_from_slice(b"\",\"match\":");
-        json_str(out, value);
+        self.json_value(out, f);
         out.extend_from_slice(b",\"reasons\":[");
         for (i, r) in f.reasons.iter().enumerate() {
             if i > 0 {
@@ -170,15 +170,30 @@ impl Printer {
         out.extend_from_slice(b"}\n");
     }
 
+    /// Appends the value as shown, as a JSON string: the mask is written straight into `out`
+    /// and escaped only if it holds a byte that needs it.
+    fn json_value(&self, out: &mut Vec<u8>, f: &Finding) {
+        out.push(b'"');
+        let start = out.len();
+        if self.show_values {
+            out.extend_from_slice(String::from_utf8_lossy(f.raw_value()).as_bytes());
+        } else {
+            crate::mask::mask_into(f.kind, f.raw_value(), out);
+        }
+        if out[start..].iter().any(|&b| ESCAPE[usize::from(b)]) {
+            let shown = out.split_off(start);
+            json_str_body(out, &shown);
+        }
+        out.push(b'"');
+    }
+
     /// Appends one finding of the input at `place`.
     pub fn finding(&self, out: &mut Vec<u8>, place: &Place, f: &Finding) {
-        let value = self.shown_value(f);
         match self.format {
             // SARIF and per-file summaries collect findings instead; JSON is the safe default.
-            Format::Jsonl | Format::Sarif | Format::Summary => {
-                self.json_finding(out, place, f, &value)
-            }
+            Format::Jsonl | Format::Sarif | Format::Summary => self.json_finding(out, place, f),
             Format::Text => {
+                let value = self.shown_value(f);
                 let reasons: Vec<String> = f.reasons.iter().map(|r| r.to_string()).collect();
                 let (p, c, r) = if self.color {
                     ("\x1b[35m", confidence_color(f.confidence.as_str()), RESET)
@@ -338,8 +353,27 @@ impl Printer {
     }
 }
 
-/// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\\` and control
-/// characters below 0x20 (short forms where JSON has them, else `\u00xx`); all else as is.
+thread_local! {
+    /// The last path [`json_path`] escaped on this thread, and its JSON string.
+    static LAST_PATH: std::cell::RefCell<(String, Vec<u8>)> =
+        const { std::cell::RefCell::new((String::new(), Vec::new())) };
+}
+
+/// [`json_str`] of a finding's path. A file's findings come one after another on one worker, so
+/// the path is escaped once and its JSON string copied for the next finding of the same path
+/// (compared by content).
+fn json_path(out: &mut Vec<u8>, path: &str) {
+    LAST_PATH.with_borrow_mut(|(last, escaped)| {
+        if last != path || escaped.is_empty() {
+            last.clear();
+            last.push_str(path);
+            escaped.clear();
+            json_str(escaped, path);
+        }
+        out.extend_from_slice(escaped);
+    })
+}
+
 /// Writes the fields of `place` after `path`: `member`, then `table`, `field` and `key` of a
 /// cell (schema v1, `docs/output.md`). Nothing for a plain input.
 fn json_place_rest(out: &mut Vec<u8>, place: &Place) {
@@ -379,6 +413,8 @@ fn text_place(place: &Place) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Appends `s` as a JSON string, escaped as `serde_json` does: `"`, `\\` and control
+/// characters below 0x20 (short forms where JSON has them, else `\u00xx`); all else as is.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     json_str_body(out, s.as_bytes());
@@ -688,8 +724,25 @@ mod tests {
             Printer::new(Format::Jsonl, false, false)
                 .with_fingerprints(Fingerprinter::new(b"key").unwrap()),
         ];
+        // Values whose shown form needs escaping or replacement: quotes, backslashes and
+        // control bytes in a user rule's match, invalid UTF-8 in an e-mail's domain.
+        let odd_values = [
+            (Kind::Custom, &b"a\"b\\c\x01d\nEMP-123456"[..]),
+            (Kind::Email, &b"x@d\xff\xfe\"m.dk"[..]),
+            (Kind::Cpr, "010190\u{2011}1238".as_bytes()),
+            (Kind::Phone, &b"+45 12\"34 5678"[..]),
+        ];
+        let odd = odd_values.map(|(kind, value)| {
+            let mut f = Finding::new(3, kind, Confidence::Low, vec![Reason::Date], value);
+            if kind == Kind::Custom {
+                f.rule = with_all.rule.clone();
+            }
+            f
+        });
         for printer in &printers {
-            for f in [finding(), with_all.clone(), no_reasons.clone()] {
+            let all = [finding(), with_all.clone(), no_reasons.clone()];
+            for f in all.iter().chain(&odd) {
+                let f = f.clone();
                 for place in &places {
                     let mut out = Vec::new();
                     printer.finding(&mut out, place, &f);
@@ -699,6 +752,26 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn cached_path_string_is_the_escaped_path_whatever_came_before() {
+        let paths = [
+            "a/b.csv",
+            "a/b.csv",
+            "q\"x\\\u{1}",
+            "a/b.csv",
+            "",
+            "",
+            "a/b.csvx",
+            "a/b.cs",
+        ];
+        for path in paths.iter().chain(paths.iter().rev()) {
+            let (mut cached, mut plain) = (Vec::new(), Vec::new());
+            json_path(&mut cached, path);
+            json_str(&mut plain, path);
+            assert_eq!(cached, plain, "{path:?}");
         }
     }
 

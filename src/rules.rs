@@ -25,7 +25,7 @@ use regex_automata::util::syntax;
 use regex_automata::Input;
 
 use crate::context::{pos, ContextMatcher};
-use crate::finding::{Confidence, Reason, RuleTag};
+use crate::finding::{Confidence, Reason, Reasons, RuleTag};
 use crate::kinds::Match;
 
 /// The longest span a user rule may report: the longest built-in span, so a user rule fits
@@ -354,7 +354,7 @@ impl CustomRules {
                 continue;
             }
             let spec = &self.rules[rule];
-            let mut reasons = vec![Reason::Rule(spec.reason)];
+            let mut reasons = Reasons::from([Reason::Rule(spec.reason)]);
             if let Some(v) = spec.validate {
                 if !v.check(value) {
                     continue;

@@ -34,6 +34,9 @@ pub const MARGIN: usize = 1024;
 /// a line end, so the reach stops at one: ranges that end at newlines pay nothing for it.
 pub const REACH: usize = 320;
 
+/// The longest range [`Scanner::scan`] gathers candidates for at once.
+const SCAN_PIECE: usize = 1 << 18;
+
 /// A set of kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KindSet(u32);
@@ -397,6 +400,19 @@ impl Scanner {
     /// `report` (within the line), overlaps resolved among all of them, and the winners kept by
     /// where they start: consecutive ranges report each match exactly once.
     pub fn scan(&self, hay: &[u8], report: Range<usize>, out: &mut Vec<Finding>) {
+        // A long range is scanned in pieces, so the candidates of one piece stay in cache;
+        // consecutive ranges report what one range does (see above).
+        let until = report.end.min(hay.len());
+        let mut from = report.start.min(until);
+        while until - from > SCAN_PIECE {
+            self.scan_piece(hay, from..from + SCAN_PIECE, out);
+            from += SCAN_PIECE;
+        }
+        self.scan_piece(hay, from..until, out);
+    }
+
+    /// [`Scanner::scan`] of one range, its candidates gathered at once.
+    fn scan_piece(&self, hay: &[u8], report: Range<usize>, out: &mut Vec<Finding>) {
         let until = report.end.min(hay.len());
         let from = report.start.min(until);
         let lo = from.saturating_sub(REACH);
@@ -450,36 +466,52 @@ impl Scanner {
         report: Range<usize>,
         out: &mut Vec<Finding>,
     ) {
-        cands.sort_by_key(|c| (c.m.start, c.kind));
-        let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
-        for c in cands {
+        // In order of start, then kind, then as found: a stable sort of small keys (start and
+        // kind in one number) instead of the candidates themselves. Candidates come nearly in
+        // order, which the stable sort finds in runs.
+        let mut order: Vec<(u64, u32)> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ((c.m.start as u64) << 8 | c.kind as u64, i as u32))
+            .collect();
+        order.sort_by_key(|&(key, _)| key);
+        let mut kept: Vec<u32> = Vec::with_capacity(order.len());
+        for &(_, i) in &order {
+            let c = &cands[i as usize];
             match kept.last() {
-                Some(last) if c.m.start < last.m.end => {
-                    if c.beats(last) {
+                Some(&last) if c.m.start < cands[last as usize].m.end => {
+                    if c.beats(&cands[last as usize]) {
                         kept.pop();
-                        kept.push(c);
+                        kept.push(i);
                     }
                 }
-                _ => kept.push(c),
+                _ => kept.push(i),
             }
         }
-        for c in kept {
+        // Whether a marker occurs anywhere `ignored_inline` could see from a reported start:
+        // most inputs hold none, and then no finding needs the per-finding search.
+        let mut markers: Option<bool> = None;
+        for i in kept {
+            let c = &mut cands[i as usize];
             if c.m.confidence >= self.min[c.kind as usize]
                 && report.contains(&c.m.start)
-                && !self.allowlisted(hay, &c)
+                && !self.allowlisted(hay, c)
             {
                 let (start, end) = (c.m.start, c.m.end);
                 let mut f = Finding::new(
                     start as u64,
                     c.kind,
                     c.m.confidence,
-                    c.m.reasons,
+                    std::mem::take(&mut c.m.reasons),
                     &hay[start..end],
                 );
                 if let (Some(rule), Some(rules)) = (c.rule, &self.rules) {
                     f.rule = Some(rules.tag(rule).clone());
                 }
-                if self.inline_ignore && ignored_inline(hay, start) {
+                if self.inline_ignore
+                    && *markers.get_or_insert_with(|| markers_near(hay, &report))
+                    && ignored_inline(hay, start)
+                {
                     f.suppressed = Some(Suppression::Inline);
                 }
                 if let Some(snippets) = &self.snippets {
@@ -717,6 +749,14 @@ fn ignored_inline(hay: &[u8], at: usize) -> bool {
     marks(&hay[prev_start..prev_end], true)
 }
 
+/// Whether `cprscan:ignore` occurs in the part of `hay` that [`ignored_inline`] reads for any
+/// start in `report`: from two reaches (the line before) ahead of it to one reach after it.
+fn markers_near(hay: &[u8], report: &Range<usize>) -> bool {
+    let lo = report.start.saturating_sub(2 * IGNORE_REACH + 1);
+    let hi = report.end.saturating_add(IGNORE_REACH).min(hay.len());
+    lo < hi && memchr::memmem::find(&hay[lo..hi], IGNORE).is_some()
+}
+
 /// Appends `bytes` as text with control characters escaped (`\t`, `\u{1b}`) and invalid UTF-8
 /// replaced, so a snippet cannot drive a terminal or break a JSON consumer.
 fn push_escaped(out: &mut String, bytes: &[u8]) {
@@ -862,6 +902,23 @@ impl Gate {
 
     #[inline(always)]
     fn admits(&self, hay: &[u8], start: usize, end: usize) -> bool {
+        // Nearly every run has two bytes before it and five after it in `hay`.
+        if start >= 2 && end + 5 <= hay.len() {
+            let first = hay[start];
+            let class = usize::from(first >= b'1') + usize::from(first >= b'2');
+            let (prev, prev2) = (hay[start - 1], hay[start - 2]);
+            let letters = prev.is_ascii_uppercase() & prev2.is_ascii_uppercase();
+            let lens = self.any
+                | self.after[Gate::after(hay[end], class, is_digit(hay[end + 4]))]
+                | self.before[Gate::before(prev, letters)];
+            return lens & 1 << (end - start).min(31) != 0;
+        }
+        self.admits_at_edge(hay, start, end)
+    }
+
+    /// [`Gate::admits`] for a run within two bytes of the start of `hay` or five of its end.
+    #[cold]
+    fn admits_at_edge(&self, hay: &[u8], start: usize, end: usize) -> bool {
         let at = |i: usize| hay.get(i).copied().unwrap_or(0);
         let first = hay[start];
         let class = usize::from(first >= b'1') + usize::from(first >= b'2');
@@ -1164,6 +1221,59 @@ mod tests {
     }
 
     #[test]
+    fn a_long_range_scanned_in_pieces_reports_what_one_piece_does() {
+        // Lines with numbers of several kinds, some of them across the piece boundaries.
+        let n = dashed(&valid("010190", "123"));
+        let line = format!("cpr {n}; tlf +45 12 34 56 78; kunde@firma.dk; DK5000400440116243\n");
+        let mut hay = Vec::new();
+        let mut pad = 0;
+        while hay.len() < 3 * SCAN_PIECE + 1000 {
+            hay.extend_from_slice(line.as_bytes());
+            hay.extend(std::iter::repeat_n(b'x', pad % 7));
+            pad += 1;
+        }
+        let s = scanner();
+        for range in [
+            0..hay.len(),
+            5..hay.len() - 3,
+            SCAN_PIECE - 17..2 * SCAN_PIECE + 9,
+        ] {
+            let (mut pieces, mut whole) = (Vec::new(), Vec::new());
+            s.scan(&hay, range.clone(), &mut pieces);
+            s.scan_piece(&hay, range, &mut whole);
+            assert!(!whole.is_empty());
+            assert_eq!(pieces, whole);
+        }
+    }
+
+    #[test]
+    fn gate_with_one_bounds_check_agrees_with_the_checked_gate() {
+        // Digits, separators, capitals and the bytes the gate's rules name, at random.
+        let pool = b"0123456789012345 -./+DKXab\xc2\xe2\n";
+        let mut x = 0xdead_beef_cafe_f00d_u64;
+        for kinds in [KindSet::defaults(), KindSet::all()] {
+            let gate = Gate::new(kinds);
+            for _ in 0..300 {
+                let hay: Vec<u8> = (0..200)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        pool[(x % pool.len() as u64) as usize]
+                    })
+                    .collect();
+                for_each_run(&hay, 0, hay.len(), |start, end| {
+                    assert_eq!(
+                        gate.admits(&hay, start, end),
+                        gate.admits_at_edge(&hay, start, end),
+                        "{start}..{end} in {hay:?}"
+                    );
+                });
+            }
+        }
+    }
+
+    #[test]
     fn the_run_gate_admits_every_run_a_validator_accepts() {
         // Pieces every kind accepts in some layout, and near misses, glued by separators that
         // make some runs touch: the gate must not lose one candidate.
@@ -1459,5 +1569,36 @@ mod tests {
             .build()
             .scan_all(text.as_bytes());
         assert_eq!(found[0].suppressed, None);
+    }
+    #[test]
+    fn marker_prefilter_never_hides_a_marker_the_exact_search_sees() {
+        // Lines of filler with markers at random places; for every report range, a start the
+        // exact search marks as ignored must have a marker in the prefilter's region.
+        let mut x = 0x9e37_79b9_u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..40 {
+            let mut hay = Vec::new();
+            while hay.len() < 3000 {
+                match next() % 40 {
+                    0 => hay.extend_from_slice(IGNORE),
+                    1 => hay.extend_from_slice(b"cprscan:ignore-next-line"),
+                    2..=12 => hay.push(b'\n'),
+                    _ => hay.extend(std::iter::repeat_n(b'x', (next() % 120) as usize)),
+                }
+            }
+            for _ in 0..60 {
+                let a = (next() as usize) % hay.len();
+                let b = (a + (next() as usize) % 700).min(hay.len());
+                let near = markers_near(&hay, &(a..b));
+                for at in a..b {
+                    assert!(near || !ignored_inline(&hay, at), "{a}..{b} at {at}");
+                }
+            }
+        }
     }
 }

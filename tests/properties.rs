@@ -347,7 +347,7 @@ fn located(findings: &[Finding]) -> Vec<Located> {
                 f.column,
                 f.kind,
                 f.confidence,
-                f.reasons.clone(),
+                f.reasons.to_vec(),
             )
         })
         .collect()

@@ -19,7 +19,7 @@
 
 use crate::context::{neg, pos, Word};
 use crate::digits::is_digit;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{is_boundary, Context, Match};
 
@@ -255,7 +255,7 @@ fn validate(hay: &[u8], start: usize, stop: usize, grouped: bool, ctx: Context) 
         return None;
     }
     let near = ctx(start, stop);
-    let mut reasons = Vec::with_capacity(5);
+    let mut reasons = Reasons::new();
     reasons.push(Reason::Rule("luhn"));
     reasons.push(Reason::Rule(issuer.reason));
     if grouped {
@@ -288,10 +288,15 @@ fn validate(hay: &[u8], start: usize, stop: usize, grouped: bool, ctx: Context) 
 /// of them are shown: the last 4 and as many leading digits as fit in half (15 and 14 digits:
 /// first 3, 13 digits: first 2).
 pub fn mask(value: &[u8]) -> String {
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
     let n = value.iter().filter(|b| b.is_ascii_digit()).count();
     let shown = if n >= 16 { 10 } else { n / 2 };
     let tail = shown.min(4);
-    super::mask_alnum(value, shown - tail, tail)
+    super::mask_alnum_into(value, shown - tail, tail, out)
 }
 
 #[cfg(test)]

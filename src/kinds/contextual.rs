@@ -63,7 +63,7 @@ pub fn bank_account_at(hay: &[u8], start: usize, end: usize, ctx: Context) -> Op
     if super::is_mask_fragment(hay, start, acc_end) {
         return None;
     }
-    super::with_positive_context(start, acc_end, vec![Reason::Rule("reg+account")], ctx)
+    super::with_positive_context(start, acc_end, [Reason::Rule("reg+account")], ctx)
 }
 
 /// A passport number: nine digits with a passport context word.
@@ -87,7 +87,7 @@ fn plain_run(
     if end - start != len || !is_boundary(hay, start.wrapping_sub(1)) || !is_boundary(hay, end) {
         return None;
     }
-    super::with_positive_context(start, end, vec![shape], ctx)
+    super::with_positive_context(start, end, [shape], ctx)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //! is the one letter pair allowed to precede the digits, and then it must not touch one either.
 
 use crate::context::{neg, pos, Word};
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{is_boundary, Context, Match};
 
@@ -93,17 +93,22 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, ctx: Context) -> Optio
             start: from,
             end,
             confidence: Confidence::High,
-            reasons: vec![Reason::Mod11, Reason::Rule("vat-form")],
+            reasons: Reasons::from([Reason::Mod11, Reason::Rule("vat-form")]),
         });
     }
-    super::with_positive_context(start, end, vec![Reason::Mod11], ctx)
+    super::with_positive_context(start, end, [Reason::Mod11], ctx)
 }
 
 /// Masks a CVR number: keeps a leading `DK` and the last two digits, hides the other six
 /// (`DK******78`, `******78`), like the other context-only numbers.
 pub fn mask(value: &[u8]) -> String {
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
     let letters = value.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    super::mask_alnum(value, letters, 2)
+    super::mask_alnum_into(value, letters, 2, out)
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@
 //! `x @ y`); nothing allocates before a match is certain.
 
 use crate::context::Word;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{Context, Match};
 
@@ -118,10 +118,33 @@ fn tld_ok(tld: &[u8]) -> bool {
     if !(2..=MAX_TLD).contains(&tld.len()) || !tld.iter().all(u8::is_ascii_alphabetic) {
         return false;
     }
-    !FILE_EXTENSIONS
-        .iter()
-        .any(|ext| ext.as_bytes().eq_ignore_ascii_case(tld))
+    // Every extension is at most eight bytes: compare the TLD, lowercased and packed into one
+    // number, with each extension packed the same way.
+    if tld.len() > 8 {
+        return true;
+    }
+    let mut bytes = [0u8; 8];
+    bytes[..tld.len()].copy_from_slice(tld);
+    let key = crate::context::lower8(u64::from_le_bytes(bytes));
+    !EXTENSION_KEYS.contains(&key)
 }
+
+/// [`FILE_EXTENSIONS`], each lowercase and packed little-endian into a `u64` (zero-padded).
+static EXTENSION_KEYS: [u64; FILE_EXTENSIONS.len()] = {
+    let mut keys = [0u64; FILE_EXTENSIONS.len()];
+    let mut i = 0;
+    while i < FILE_EXTENSIONS.len() {
+        let ext = FILE_EXTENSIONS[i].as_bytes();
+        assert!(ext.len() <= 8, "file extensions fit eight bytes");
+        let mut j = 0;
+        while j < ext.len() {
+            keys[i] |= (ext[j].to_ascii_lowercase() as u64) << (8 * j);
+            j += 1;
+        }
+        i += 1;
+    }
+    keys
+};
 
 /// Whether a local part names a system or role mailbox.
 fn is_role_account(local: &[u8]) -> bool {
@@ -195,7 +218,7 @@ pub fn at_at_sign(hay: &[u8], at: usize, _ctx: Context) -> Option<Match> {
         }
     }
 
-    let mut reasons = Vec::with_capacity(2);
+    let mut reasons = Reasons::new();
     reasons.push(Reason::Rule("email"));
     let confidence = if is_role_account(local) {
         reasons.push(Reason::Rule("role-account"));
@@ -214,27 +237,61 @@ pub fn at_at_sign(hay: &[u8], at: usize, _ctx: Context) -> Option<Match> {
 /// Masks an address: the first character of the local part, then always three `*` (so the
 /// local part's length does not show), then the whole domain: `j***@example.dk`.
 pub fn mask(value: &[u8]) -> String {
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
     match memchr::memrchr(b'@', value) {
         Some(at) if at > 0 && value[0].is_ascii() => {
-            let mut out = String::with_capacity(value.len() - at + 4);
-            out.push(char::from(value[0]));
-            out.push_str("***@");
+            out.push(value[0]);
+            out.extend_from_slice(b"***@");
             // Digits in a domain are rare and may be the very number the scan looks for
             // (`a@0101901238.dk`), so they are masked too; letters are kept.
-            let domain: Vec<u8> = value[at + 1..]
-                .iter()
-                .map(|&b| if b.is_ascii_digit() { b'*' } else { b })
-                .collect();
-            out.push_str(&String::from_utf8_lossy(&domain));
-            out
+            out.extend(
+                value[at + 1..]
+                    .iter()
+                    .map(|&b| if b.is_ascii_digit() { b'*' } else { b }),
+            );
         }
-        _ => super::mask_alnum(value, 0, 0),
+        _ => super::mask_alnum_into(value, 0, 0, out),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_extension_check_agrees_with_comparing_each_extension() {
+        let reference = |tld: &[u8]| {
+            !FILE_EXTENSIONS
+                .iter()
+                .any(|ext| ext.as_bytes().eq_ignore_ascii_case(tld))
+        };
+        let mut tlds: Vec<Vec<u8>> = Vec::new();
+        for ext in FILE_EXTENSIONS {
+            let e = ext.as_bytes();
+            tlds.push(e.to_vec());
+            tlds.push(e.to_ascii_uppercase());
+            tlds.push([e, b"x"].concat());
+            tlds.push(e[..e.len() - 1].to_vec());
+            tlds.push([b"x", e].concat());
+        }
+        tlds.extend([
+            b"dk".to_vec(),
+            b"Com".to_vec(),
+            b"abcdefghi".to_vec(),
+            b"museum".to_vec(),
+        ]);
+        for tld in tlds
+            .iter()
+            .filter(|t| t.iter().all(u8::is_ascii_alphabetic))
+        {
+            let plain = (2..=MAX_TLD).contains(&tld.len()) && reference(tld);
+            assert_eq!(tld_ok(tld), plain, "{:?}", String::from_utf8_lossy(tld));
+        }
+    }
     use crate::context::{ContextMatcher, Nearby};
 
     /// Runs the validator at every `@` of `text`, as the scanner does; returns each matched
@@ -266,6 +323,7 @@ mod tests {
         at_at_sign(hay, at, &|_, _| Nearby::default())
             .unwrap()
             .reasons
+            .to_vec()
     }
 
     // True positives.

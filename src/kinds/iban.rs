@@ -18,7 +18,7 @@
 //! context: a match is always high confidence.
 
 use crate::context::Word;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{is_boundary, Context, Match};
 
@@ -213,14 +213,19 @@ pub fn at_digit_run(hay: &[u8], start: usize, end: usize, _ctx: Context) -> Opti
         start: from,
         end: at,
         confidence: Confidence::High,
-        reasons: vec![Reason::Rule("iban-length"), Reason::Rule("mod97")],
+        reasons: Reasons::from([Reason::Rule("iban-length"), Reason::Rule("mod97")]),
     })
 }
 
 /// Masks an IBAN: keeps the country code, the check digits and the last four characters,
 /// hides the rest of the BBAN, keeps the spaces (`DK50 **** **** **62 43`).
 pub fn mask(value: &[u8]) -> String {
-    super::mask_alnum(value, 4, 4)
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
+    super::mask_alnum_into(value, 4, 4, out)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::context::{neg, Word};
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{Context, Match};
 
@@ -109,7 +109,7 @@ pub fn ipv6_at(hay: &[u8], colon: usize, ctx: Context) -> Option<Match> {
 }
 
 fn finish(start: usize, end: usize, rule: &'static str, special: bool, ctx: Context) -> Match {
-    let mut reasons = vec![Reason::Rule(rule)];
+    let mut reasons = Reasons::from([Reason::Rule(rule)]);
     let mut confidence = if special {
         reasons.push(Reason::Rule("special-range"));
         Confidence::Low

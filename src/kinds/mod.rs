@@ -14,7 +14,7 @@
 //! - `mask(value)`: the value with its identifying part hidden, layout kept.
 
 use crate::context::Nearby;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 pub mod card;
 pub mod contextual;
@@ -31,7 +31,7 @@ pub struct Match {
     pub start: usize,
     pub end: usize,
     pub confidence: Confidence,
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
 }
 
 /// Looks up a kind's context words around `hay[start..end]`: the nearest positive and negative
@@ -84,10 +84,11 @@ pub fn is_mask_fragment(hay: &[u8], start: usize, end: usize) -> bool {
 pub fn with_positive_context(
     start: usize,
     end: usize,
-    mut reasons: Vec<Reason>,
+    reasons: impl Into<Reasons>,
     ctx: Context,
 ) -> Option<Match> {
     let near = ctx(start, end);
+    let mut reasons = reasons.into();
     reasons.push(Reason::Context(near.positive?));
     let confidence = match near.negative {
         Some(word) => {
@@ -107,24 +108,39 @@ pub fn with_positive_context(
 /// Replaces every ASCII alphanumeric of `value` after the first `keep_head` of them and before the
 /// last `keep_tail` of them by `*`; other bytes are kept.
 pub fn mask_alnum(value: &[u8], keep_head: usize, keep_tail: usize) -> String {
-    let total = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
-    let mut seen = 0;
-    let out: Vec<u8> = value
-        .iter()
-        .map(|&b| {
-            if !b.is_ascii_alphanumeric() {
-                return b;
-            }
-            seen += 1;
-            if seen <= keep_head || seen > total.saturating_sub(keep_tail) {
-                b
-            } else {
-                b'*'
-            }
-        })
-        .collect();
-    String::from_utf8_lossy(&out).into_owned()
+    crate::mask::to_string(|out| mask_alnum_into(value, keep_head, keep_tail, out))
 }
+
+/// [`mask_alnum`], appended to `out` as bytes (not yet checked to be UTF-8).
+pub fn mask_alnum_into(value: &[u8], keep_head: usize, keep_tail: usize, out: &mut Vec<u8>) {
+    let total: usize = value
+        .iter()
+        .map(|&b| usize::from(ALNUM[usize::from(b)]))
+        .sum();
+    let last_hidden = total.saturating_sub(keep_tail);
+    let mut seen = 0;
+    out.extend(value.iter().map(|&b| {
+        let alnum = ALNUM[usize::from(b)];
+        seen += usize::from(alnum);
+        let hide = alnum && seen > keep_head && seen <= last_hidden;
+        if hide {
+            b'*'
+        } else {
+            b
+        }
+    }));
+}
+
+/// Whether each byte is an ASCII letter or digit.
+static ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
 
 /// The signature of a digit-anchored validator.
 pub type DigitFn = fn(&[u8], usize, usize, Context) -> Option<Match>;
@@ -175,6 +191,42 @@ pub(crate) fn first_digit_match(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mask_alnum_hides_exactly_the_middle_letters_and_digits() {
+        // The straightforward definition, on every byte in short values.
+        let reference = |value: &[u8], head: usize, tail: usize| -> Vec<u8> {
+            let total = value.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+            let mut seen = 0;
+            value
+                .iter()
+                .map(|&b| {
+                    if !b.is_ascii_alphanumeric() {
+                        return b;
+                    }
+                    seen += 1;
+                    if seen <= head || seen > total.saturating_sub(tail) {
+                        b
+                    } else {
+                        b'*'
+                    }
+                })
+                .collect()
+        };
+        for b in 0..=255u8 {
+            for value in [vec![b; 3], vec![b'1', b, b'a', b, b'Z', b'-', b'9']] {
+                for (head, tail) in [(0, 0), (0, 2), (1, 1), (4, 4), (6, 4), (9, 9)] {
+                    let mut out = Vec::new();
+                    mask_alnum_into(&value, head, tail, &mut out);
+                    assert_eq!(
+                        out,
+                        reference(&value, head, tail),
+                        "{value:?} {head} {tail}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn mask_alnum_keeps_head_tail_and_layout() {

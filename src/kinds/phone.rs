@@ -37,7 +37,7 @@
 
 use crate::context::{neg, pos, Word};
 use crate::digits::is_digit;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{is_boundary, Context, Match};
 
@@ -281,7 +281,7 @@ fn found(start: usize, end: usize, confidence: Confidence, rule: &'static str) -
         start,
         end,
         confidence,
-        reasons: vec![Reason::Rule(rule)],
+        reasons: Reasons::from([Reason::Rule(rule)]),
     })
 }
 
@@ -398,12 +398,17 @@ fn bare(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
     if !left_ok(hay, start) || !right_ok(hay, stop) {
         return None;
     }
-    super::with_positive_context(start, stop, vec![Reason::Rule("dk-8-digits")], ctx)
+    super::with_positive_context(start, stop, [Reason::Rule("dk-8-digits")], ctx)
 }
 
 /// Masks a number: keeps the prefix (`+45`, `0045`, `(+45)`, `+CC`) and the last 2 digits,
 /// replaces the other digits by `*`, layout kept: `+45 ** ** ** 78`.
 pub fn mask(value: &[u8]) -> String {
+    crate::mask::to_string(|out| mask_into(value, out))
+}
+
+/// [`mask`], appended to `out` as bytes.
+pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
     let body = value.strip_prefix(b"(").unwrap_or(value);
     let head = if let Some(digits) = body.strip_prefix(b"+") {
         country_code_len(digits).unwrap_or(0)
@@ -412,7 +417,7 @@ pub fn mask(value: &[u8]) -> String {
     } else {
         0
     };
-    super::mask_alnum(value, head, 2)
+    super::mask_alnum_into(value, head, 2, out)
 }
 
 #[cfg(test)]
@@ -426,7 +431,7 @@ mod tests {
     fn scan(text: &str) -> Vec<(String, Confidence, Vec<Reason>)> {
         super::super::digit_matches(text, WORDS, at_digit_run)
             .into_iter()
-            .map(|(s, m)| (s, m.confidence, m.reasons))
+            .map(|(s, m)| (s, m.confidence, m.reasons.to_vec()))
             .collect()
     }
 

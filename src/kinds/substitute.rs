@@ -13,7 +13,7 @@ use crate::context::{pos, Word};
 use crate::cpr;
 use crate::date::Date;
 use crate::digits::find_class;
-use crate::finding::{Confidence, Reason};
+use crate::finding::{Confidence, Reason, Reasons};
 
 use super::{is_boundary, Context, Match};
 
@@ -81,7 +81,7 @@ fn day_plus_60(
         return None;
     }
     date_of(hay, start, serial, 60, today)?;
-    let mut reasons = vec![Reason::Rule("day+60"), Reason::Date];
+    let mut reasons = Reasons::from([Reason::Rule("day+60"), Reason::Date]);
     let mut digits = [0u8; 10];
     for (i, d) in digits.iter_mut().enumerate() {
         *d = hay[if i < 6 { start + i } else { serial + i - 6 }] - b'0';
@@ -111,7 +111,7 @@ fn ecpr(hay: &[u8], start: usize, tail: usize, today: Date, ctx: Context) -> Opt
         return None;
     }
     date_of(hay, start, tail, 0, today)?;
-    let mut reasons = vec![Reason::Rule("ecpr"), Reason::Date];
+    let mut reasons = Reasons::from([Reason::Rule("ecpr"), Reason::Date]);
     if tail > start + 6 {
         reasons.push(Reason::Separator);
     }
@@ -119,13 +119,7 @@ fn ecpr(hay: &[u8], start: usize, tail: usize, today: Date, ctx: Context) -> Opt
 }
 
 /// Applies context: a positive word raises to high, a negative word lowers to low.
-fn finish(
-    start: usize,
-    end: usize,
-    base: Confidence,
-    mut reasons: Vec<Reason>,
-    ctx: Context,
-) -> Match {
+fn finish(start: usize, end: usize, base: Confidence, mut reasons: Reasons, ctx: Context) -> Match {
     let near = ctx(start, end);
     let mut confidence = base;
     if let Some(w) = near.positive {
