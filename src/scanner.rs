@@ -622,7 +622,10 @@ impl Scanner {
         let mut offer = |kind: Kind, ctx: &ContextMatcher, find: kinds::DigitFn| {
             let lookup = |s: usize, e: usize| -> Nearby { ctx.nearby(hay, s, e) };
             if let Some(m) = find(hay, start, end, &lookup) {
-                cands.push(Candidate::builtin(kind, m));
+                // What is left visible of a masked value (`+7-010158****`) is no new number.
+                if !kinds::is_mask_fragment(hay, m.start, m.end) {
+                    cands.push(Candidate::builtin(kind, m));
+                }
             }
         };
         // Each gate repeats the first rejection of the validator it guards (see its source).

@@ -765,7 +765,7 @@ fn redacted_stream_is_the_input_with_masks_and_scans_clean() {
         .unwrap();
 }
 
-// Found by (e), twice: masks that leave digits which read as a reg.nr and an account number.
+// Found by (e), five times: masks that leave digits which read as a reg.nr and an account number.
 // First a 13-digit card and a CPR number joined by a dash after `konto`
 // (`436914***1518-010158****`: the card's last four and the CPR number's birth date).
 #[test]
@@ -781,6 +781,8 @@ fn regression_masked_card_and_cpr_do_not_read_as_a_bank_account() {
         // A bank account that lost to the CPR number it overlaps, left whole by the mask.
         &b"000000-0000 010158-5018 konto ordre "[..],
         &b"faktura 000000-0000 010158 - 5018 konto "[..],
+        // A phone number with a country code, left with six visible digits by the CPR mask.
+        &b"+7-0101585018 0 "[..],
     ] {
         let mut out = Vec::new();
         let mut sink = Redactor::new(&mut out, Style::Mask, None);
