@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::date::Date;
+use crate::extract::{BinaryMode, Limits};
 use crate::finding::Confidence;
 use crate::scanner::KindSet;
 
@@ -58,6 +59,21 @@ pub struct ScanArgs {
     /// is reported.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_filesize: Option<u64>,
+
+    /// Open containers (archives, compressed files, documents, e-mails) nested up to N deep:
+    /// `a.zip!b.tar.gz!c.docx` is 3 deep. Archive nesting, not directory depth.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_depth: u32,
+
+    /// Stop reading a file once SIZE bytes were decompressed from it, every level counted
+    /// (archive bombs); the rest is reported as not scanned. K, M, G suffixes.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1G")]
+    pub max_decompressed: u64,
+
+    /// Binary files (NUL bytes, no known format): scan their printable text runs, or skip
+    /// them (each reported). The choice is shown in the summary.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = BinaryArg::Text)]
+    pub binary: BinaryArg,
 
     /// Follow symbolic links; loops are detected and reported.
     #[arg(short = 'L', long)]
@@ -228,8 +244,16 @@ impl RedactArgs {
             context: 0,
             color: false,
             today: self.detect.today,
+            limits: Limits::default(),
         }
     }
+}
+
+/// `--binary`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BinaryArg {
+    Text,
+    Skip,
 }
 
 /// `--baseline-stale`.
@@ -318,6 +342,8 @@ pub struct Config {
     pub context: usize,
     pub color: bool,
     pub today: Option<Date>,
+    /// Limits of the source layer (archives, documents, binary files).
+    pub limits: Limits,
 }
 
 impl Config {
@@ -369,6 +395,16 @@ impl Config {
             context: args.context.map_or(0, usize::from),
             color,
             today: args.detect.today,
+            limits: Limits {
+                max_depth: args.max_depth,
+                max_decompressed: args.max_decompressed,
+                binary: match args.binary {
+                    BinaryArg::Text => BinaryMode::Text,
+                    BinaryArg::Skip => BinaryMode::Skip,
+                },
+                pdf_child: true,
+                ..Limits::default()
+            },
         }
     }
 }

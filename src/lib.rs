@@ -16,6 +16,7 @@ pub mod context;
 pub mod cpr;
 pub mod date;
 pub mod digits;
+pub mod extract;
 pub mod finding;
 pub mod fingerprint;
 pub mod interrupt;

@@ -31,6 +31,8 @@ use crate::scanner::{KindSet, Scanner, ScannerBuilder};
 use crate::search::{search_parallel, SearchError, Searcher, PART};
 use crate::walk::{self, Action, Excludes};
 
+mod formats;
+
 /// Exit status: no finding at or above the threshold.
 pub const EXIT_CLEAN: i32 = 0;
 /// Exit status: findings.
@@ -67,12 +69,28 @@ struct Stats {
     custom: Mutex<Vec<(String, [u64; 3])>>,
     errors: AtomicU64,
     skipped: AtomicU64,
+    /// Skip records per reason (few reasons: a short list).
+    skipped_by: Mutex<Vec<(&'static str, u64)>>,
+    /// Inputs read only in part (a limit hit, a corrupt member): each has an error record.
+    partial: AtomicU64,
+    /// Texts scanned inside containers.
+    members: AtomicU64,
+    /// Binary files (or members) whose printable runs were scanned.
+    binary_files: AtomicU64,
     suppressed: AtomicU64,
     /// A reported finding is at or above `--fail-on`.
     failing: AtomicBool,
 }
 
 impl Stats {
+    fn count_skip(&self, reason: &'static str) {
+        let mut by = self.skipped_by.lock().unwrap_or_else(|e| e.into_inner());
+        match by.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => by.push((reason, 1)),
+        }
+    }
+
     /// The summary, with a count for each kind that was looked for: the built-in kinds, then
     /// the kinds of the user's rules (`custom_kinds`).
     fn summary(&self, elapsed_ms: u64, kinds: KindSet, custom_kinds: &[String]) -> Summary {
@@ -106,6 +124,19 @@ impl Stats {
             skipped: self.skipped.load(Ordering::Relaxed),
             elapsed_ms,
             interrupted: false,
+            partial: self.partial.load(Ordering::Relaxed),
+            members: self.members.load(Ordering::Relaxed),
+            skipped_by: {
+                let mut by = self
+                    .skipped_by
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
+                by.sort();
+                by
+            },
+            binary_files: self.binary_files.load(Ordering::Relaxed),
+            binary_mode: "text",
         }
     }
 }
@@ -126,8 +157,8 @@ impl Shared<'_> {
         self.error_at(&Place::new(path), message);
     }
 
-    fn skip(&self, path: &str, message: &str) {
-        self.skip_at(&Place::new(path), message);
+    fn skip(&self, path: &str, reason: &'static str, message: &str) {
+        self.skip_at(&Place::new(path), reason, message);
     }
 
     /// An error record: something could not be read (exit status 2).
@@ -136,9 +167,11 @@ impl Shared<'_> {
         self.out.error(place, message, false);
     }
 
-    /// A skip record: something was left out on purpose (a FIFO, a size limit).
-    fn skip_at(&self, place: &Place, message: &str) {
+    /// A skip record: something was left out on purpose (a FIFO, a size limit); `reason` is
+    /// its key in the summary's `skipped_by`.
+    fn skip_at(&self, place: &Place, reason: &'static str, message: &str) {
         self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+        self.stats.count_skip(reason);
         self.out.error(place, message, true);
     }
 }
@@ -377,6 +410,7 @@ pub fn run(config: &Config) -> i32 {
     );
     let summary = Summary {
         interrupted: interrupt::interrupted(),
+        binary_mode: config.limits.binary.as_str(),
         ..summary
     };
     let out = &shared.out;
@@ -472,7 +506,14 @@ fn visit(
     let path = display(entry.path());
     match walk::classify(&entry) {
         Action::Descend => {}
-        Action::Skip(why) => shared.skip(&path, why),
+        Action::Skip(why) => {
+            let reason = if why.starts_with("symbolic link") {
+                "symlink"
+            } else {
+                "special-file"
+            };
+            shared.skip(&path, reason, why)
+        }
         Action::Stream => match File::open(entry.path()) {
             Ok(f) => {
                 enlarge_pipe(&f);
@@ -482,7 +523,11 @@ fn visit(
         },
         Action::File => {
             if is_config_file(shared, entry.path()) {
-                return shared.skip(&path, "the configuration file in use: not scanned");
+                return shared.skip(
+                    &path,
+                    "config-file",
+                    "the configuration file in use: not scanned",
+                );
             }
             if let Some(max) = shared.config.max_filesize {
                 if let Ok(md) = entry.metadata() {
@@ -491,7 +536,7 @@ fn visit(
                             "larger than --max-filesize ({} > {max} bytes): not scanned",
                             md.len()
                         );
-                        shared.skip(&path, &why);
+                        shared.skip(&path, "max-filesize", &why);
                         return;
                     }
                 }
@@ -520,11 +565,23 @@ fn scan_file(
     searcher: &mut Searcher,
     buf: &mut Vec<u8>,
 ) {
-    let file = match open_read_only(path) {
+    let mut file = match open_read_only(path) {
         Ok(f) => f,
         Err(e) => return shared.error(shown, &format!("cannot open: {e}")),
     };
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
+    // One read tells the format; plain text goes on through the path below unchanged.
+    let mut head = [0u8; crate::extract::HEAD];
+    let (format, n) = match formats::sniff(&mut file, &mut head, shown) {
+        Ok(sniffed) => sniffed,
+        Err(e) => return shared.error(shown, &format!("read error: {e}")),
+    };
+    let head = &head[..n];
+    if !format.is_plain() {
+        let out = std::mem::take(buf);
+        *buf = formats::scan_file(shared, searcher, file, head, shown, format, out);
+        return;
+    }
     let output = InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
     #[cfg(unix)]
     if shared.config.threads > 1 {
@@ -535,7 +592,7 @@ fn scan_file(
             }
         }
     }
-    *buf = search(shared, searcher, file, shown, output);
+    *buf = search(shared, searcher, head.chain(file), shown, output);
 }
 
 /// Files at least this big are split into parts scanned by all threads at once: one big file
@@ -572,11 +629,20 @@ fn search_split(
     finish_output(shared, shown, output, res)
 }
 
-fn scan_stream<R: Read>(shared: &Shared, shown: &str, reader: R) {
+fn scan_stream<R: Read>(shared: &Shared, shown: &str, mut reader: R) {
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
+    let mut head = [0u8; crate::extract::HEAD];
+    let (format, n) = match formats::sniff(&mut reader, &mut head, shown) {
+        Ok(sniffed) => sniffed,
+        Err(e) => return shared.error(shown, &format!("read error: {e}")),
+    };
+    let head = &head[..n];
+    if !format.is_plain() {
+        return formats::scan_stream(shared, &mut reader, head, shown, format);
+    }
     let mut searcher = Searcher::new(STREAM_CHUNK);
     let output = InputOutput::new(&shared.out, Place::new(shown), true, Vec::new());
-    search(shared, &mut searcher, reader, shown, output);
+    search(shared, &mut searcher, head.chain(reader), shown, output);
 }
 
 /// Searches one input into its output, counts, and reports a read error after the findings
