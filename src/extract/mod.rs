@@ -28,7 +28,7 @@ use std::rc::Rc;
 
 pub use binary::PrintableRuns;
 pub use encoding::Decoded;
-pub use pdf::{extract_pdf_text, pdf_child_main};
+pub use pdf::{extract_pdf_text, pdf_child_main, PdfError, PDF_CHILD_ARG};
 
 /// How much of an input is looked at to tell its format: magic numbers sit in the first bytes
 /// (tar's at 257), and 8 KiB is enough to judge text from binary and one encoding from another.

@@ -4,6 +4,7 @@
 mod cases;
 mod cli;
 mod config;
+mod formats;
 mod gate;
 mod kinds;
 mod redact;
