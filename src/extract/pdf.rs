@@ -66,7 +66,7 @@ pub fn read(ctx: &mut Ctx, member: Option<&str>, reader: &mut dyn Read) {
         return ctx.skip(
             member,
             "no-text-layer",
-            "PDF without a text layer (a scanned image?): not scanned",
+            "PDF with no text layer (a scanned image?): not scanned",
         );
     }
     for (i, text) in pages.iter().enumerate() {

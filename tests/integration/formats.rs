@@ -156,6 +156,58 @@ fn zip_bomb(mib: usize) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
+/// A minimal PDF with one page per entry of `pages`, each page's text shown in Helvetica (an
+/// empty string makes a page without text, as a scanned image is); offsets in the xref table
+/// are computed.
+fn pdf(pages: &[&str]) -> Vec<u8> {
+    let n = pages.len();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {n} >>",
+            (0..n)
+                .map(|i| format!("{} 0 R", 4 + 2 * i))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
+    ];
+    for (i, text) in pages.iter().enumerate() {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            5 + 2 * i
+        ));
+        let content = if text.is_empty() {
+            "q Q".to_string()
+        } else {
+            format!("BT /F1 12 Tf 72 712 Td ({text}) Tj ET")
+        };
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
+    }
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
 fn scan(dir: &std::path::Path, extra: &[&str]) -> Run {
     let mut args = vec!["--no-config"];
     args.extend_from_slice(extra);
@@ -463,6 +515,26 @@ fn base64_encode(data: &[u8]) -> String {
 }
 
 #[test]
+fn pdf_text_is_found_per_page_and_an_image_only_pdf_has_no_text_layer() {
+    let a = cpr(24, 12, 90, 999);
+    let dir = tree(&[
+        ("brev.pdf", &pdf(&["Til HR", &format!("cpr: {a}")])),
+        ("scan.pdf", &pdf(&[""])),
+    ]);
+    let run = scan(dir.path(), &[]);
+    assert_eq!(cpr_places(&run), [place("brev.pdf", Some("page 2"), &a)]);
+    let errs = errors(&run);
+    assert_eq!(errs.len(), 1, "{}", run.stdout);
+    assert_eq!(errs[0]["path"], "./scan.pdf");
+    assert_eq!(errs[0]["skipped"], true);
+    assert!(errs[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no text layer"));
+    assert_eq!(run.summary()["skipped_by"]["no-text-layer"], 1);
+}
+
+#[test]
 fn legacy_word_file_is_skipped_with_a_clear_reason() {
     let mut data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
     data.extend(vec![0u8; 600]);
@@ -528,6 +600,7 @@ fn share_like_tree_of_mixed_formats_finds_every_planted_number() {
     let book = xlsx("Ark1", &[&["cpr"], &[&n[4]]]);
     let export = utf16le(&format!("fødselsdato;navn\r\n{};Ærø\r\n", n[5]));
     let plain = format!("cpr {}\n", n[6]);
+    let letter = pdf(&[&format!("CPR-nr. {}", n[7])]);
     let dir = tree(&[
         ("logs/app.log.1.gz", &gz_log),
         ("hr/csv.zip", &csv_zip),
@@ -535,6 +608,7 @@ fn share_like_tree_of_mixed_formats_finds_every_planted_number() {
         ("hr/løn.xlsx", &book),
         ("export/people.txt", &export),
         ("notes.txt", plain.as_bytes()),
+        ("docs/brev.pdf", &letter),
         ("junk/bomb.zip", &zip_bomb(40)),
         (
             "junk/broken.pdf",
@@ -545,6 +619,7 @@ fn share_like_tree_of_mixed_formats_finds_every_planted_number() {
     assert_eq!(
         cpr_places(&run),
         [
+            place("docs/brev.pdf", Some("page 1"), &n[7]),
             place("export/people.txt", None, &n[5]),
             place("hr/csv.zip", Some("2023/a.csv"), &n[1]),
             place("hr/csv.zip", Some("2024/b.csv"), &n[2]),
@@ -565,6 +640,6 @@ fn share_like_tree_of_mixed_formats_finds_every_planted_number() {
     );
     assert!(errs.iter().all(|e| e["skipped"] == false));
     let s = run.summary();
-    assert_eq!(s["files"], 8);
+    assert_eq!(s["files"], 9);
     assert_eq!(s["partial"], 2);
 }
