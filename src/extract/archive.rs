@@ -76,13 +76,23 @@ pub fn nested_zip(ctx: &mut Ctx, member: Option<&str>, depth: u32, reader: &mut 
 
 /// Reads a zip archive (or the Office document it is) through its directory.
 pub fn zip<R: Read + Seek>(ctx: &mut Ctx, member: Option<&str>, depth: u32, reader: R) {
-    let mut archive = match zip::ZipArchive::new(reader) {
+    let mut reader = reader;
+    let mut archive = match zip::ZipArchive::new(&mut reader) {
         Ok(a) => a,
         Err(e) => {
             if let Some(what) = ctx.budget.hit() {
                 return ctx.limit_hit(member, what);
             }
-            return ctx.error(member, format!("not a readable zip archive: {e}"));
+            // A zip cut short (an interrupted copy) has no directory, but its members up to
+            // the cut can still be read in file order.
+            ctx.error(
+                member,
+                format!("zip directory unreadable ({e}): members read in file order instead"),
+            );
+            if reader.seek(io::SeekFrom::Start(0)).is_ok() {
+                zip_stream(ctx, member, depth, &mut reader);
+            }
+            return;
         }
     };
     if let Some(doc) = office::kind_of(&mut archive) {
@@ -128,6 +138,47 @@ pub fn zip<R: Read + Seek>(ctx: &mut Ctx, member: Option<&str>, depth: u32, read
                     return ctx.limit_hit(Some(&path), what);
                 }
                 ctx.error(Some(&path), format!("cannot read zip member: {e}"));
+            }
+        }
+    }
+}
+
+/// Reads a zip's members from their local headers, in file order, without its directory;
+/// stops quietly at the first damage (already reported by the caller). XML parts are read as
+/// document text, as they would be in an intact Office file.
+fn zip_stream(ctx: &mut Ctx, member: Option<&str>, depth: u32, reader: &mut dyn Read) {
+    let mut reader = reader;
+    while !ctx.stopped {
+        let mut file = match zip::read::read_zipfile_from_stream(&mut reader) {
+            Ok(Some(f)) => f,
+            Ok(None) | Err(_) => return,
+        };
+        let name = file.name().to_string();
+        if file.is_dir() {
+            continue;
+        }
+        let path = join(member, &name);
+        if !ctx.count_member(Some(&path)) {
+            return;
+        }
+        if file.encrypted() {
+            ctx.skip(
+                Some(&path),
+                "encrypted",
+                "encrypted zip member: not scanned",
+            );
+            continue;
+        }
+        let metered = Metered {
+            inner: &mut file,
+            budget: ctx.budget.clone(),
+            input: false,
+        };
+        match office::xml_style_for(&name) {
+            Some(style) => office::xml_text(ctx, &path, metered, style),
+            None => {
+                let mut metered = metered;
+                ctx.stream(Some(&path), &name, depth, &mut metered)
             }
         }
     }

@@ -52,7 +52,7 @@ pub fn kind_of<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Option<Doc> 
 
 /// How the text of a part is taken from its XML.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Style {
+pub enum Style {
     /// Office Open XML: the text of `t`, `delText` and `instrText` elements.
     Ooxml,
     /// An Excel sheet: cell values (shared strings resolved), headers and footers.
@@ -184,6 +184,25 @@ fn part<R: Read + Seek>(
         input: false,
     };
     let mut text = XmlText::new(BufReader::new(metered), style, shared);
+    ctx.text(Some(path), TextKind::Document, &mut text);
+}
+
+/// For a zip read without its directory: how to read the text of an XML part named `name`,
+/// judged by its name alone (`None`: not a document part).
+pub fn xml_style_for(name: &str) -> Option<Style> {
+    if name.starts_with("xl/worksheets/") {
+        return Some(Style::Sheet);
+    }
+    if name == "content.xml" || name == "styles.xml" {
+        return Some(Style::Odf);
+    }
+    let office = ["word/", "ppt/", "xl/"].iter().any(|d| name.starts_with(d));
+    (office && name.ends_with(".xml")).then_some(Style::Ooxml)
+}
+
+/// Scans the text of one XML part from any reader (shared strings are not resolved).
+pub fn xml_text<R: Read>(ctx: &mut Ctx, path: &str, reader: R, style: Style) {
+    let mut text = XmlText::new(BufReader::new(reader), style, &[]);
     ctx.text(Some(path), TextKind::Document, &mut text);
 }
 

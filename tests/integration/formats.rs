@@ -431,10 +431,48 @@ fn corrupt_docx_is_an_error_record_and_does_not_stop_the_scan() {
         ("ok.txt", format!("cpr {a}\n").as_bytes()),
     ]);
     let run = scan(dir.path(), &[]);
-    assert_eq!(cpr_places(&run), [place("ok.txt", None, &a)]);
+    // The document's text before the damage is still read (as the parts of a zip without its
+    // directory); the damage is an error, and the next file is scanned.
+    assert_eq!(
+        cpr_places(&run),
+        [
+            place("broken.docx", Some("word/document.xml"), &a),
+            place("ok.txt", None, &a)
+        ]
+    );
     let errs = errors(&run);
-    assert_eq!(errs.len(), 1, "{}", run.stdout);
-    assert_eq!(errs[0]["path"], "./broken.docx");
+    assert!(!errs.is_empty(), "{}", run.stdout);
+    assert!(errs
+        .iter()
+        .all(|e| e["path"] == "./broken.docx" && e["skipped"] == false));
+    assert_eq!(run.summary()["partial"], 1);
+}
+
+#[test]
+fn truncated_zip_still_yields_the_members_before_the_cut() {
+    let (a, b) = (cpr(25, 1, 91, 121), cpr(26, 2, 92, 232));
+    let noise: Vec<u8> = (0..100_000u32)
+        .flat_map(|i| i.wrapping_mul(2_654_435_761).to_le_bytes())
+        .collect();
+    let mut data = zip(&[
+        ("first.csv", format!("cpr;{a}\n").as_bytes()),
+        ("noise.bin", &noise),
+        ("last.csv", format!("cpr;{b}\n").as_bytes()),
+    ]);
+    data.truncate(data.len() / 2);
+    let dir = tree(&[("copy.zip", &data)]);
+    let run = scan(dir.path(), &[]);
+    assert_eq!(cpr_places(&run), [place("copy.zip", Some("first.csv"), &a)]);
+    let errs = errors(&run);
+    assert!(
+        !errs.is_empty() && errs.iter().all(|e| e["skipped"] == false),
+        "{}",
+        run.stdout
+    );
+    assert!(errs[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("directory unreadable"));
 }
 
 #[test]
