@@ -572,7 +572,7 @@ fn scan_file(
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
     // One read tells the format; plain text goes on through the path below unchanged.
     let mut head = [0u8; crate::extract::HEAD];
-    let (format, n) = match formats::sniff(&mut file, &mut head, shown) {
+    let (format, n) = match formats::sniff(&mut file, &mut head) {
         Ok(sniffed) => sniffed,
         Err(e) => return shared.error(shown, &format!("read error: {e}")),
     };
@@ -632,7 +632,7 @@ fn search_split(
 fn scan_stream<R: Read>(shared: &Shared, shown: &str, mut reader: R) {
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
     let mut head = [0u8; crate::extract::HEAD];
-    let (format, n) = match formats::sniff(&mut reader, &mut head, shown) {
+    let (format, n) = match formats::sniff(&mut reader, &mut head) {
         Ok(sniffed) => sniffed,
         Err(e) => return shared.error(shown, &format!("read error: {e}")),
     };

@@ -80,7 +80,7 @@ pub fn read(
         Err(e) => return ctx.read_failed(member, &e),
     };
     let inner = inner_name(name, format);
-    let inner_format = super::sniff(&head, &inner);
+    let inner_format = super::sniff(&head);
     let mut whole = std::io::Cursor::new(&head[..]).chain(metered);
     if inner_format == Format::Tar {
         // `x.tar.gz` is one container: its members are named directly.

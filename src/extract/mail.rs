@@ -31,10 +31,11 @@ const FIRST_HEADERS: &[&str] = &[
     "authentication-results",
 ];
 
-/// Whether `head` is the start of a MIME message: its first line is a known header and the
-/// header block declares `MIME-Version`. The name is only a hint: `.eml` relaxes the second
-/// condition.
-pub fn looks_like_mail(head: &[u8], name: &str) -> bool {
+/// Whether `head` is the start of a MIME message that needs decoding: its first line is a known
+/// header and its header block declares MIME (`MIME-Version`, a multipart body, base64 or
+/// quoted-printable). A message in plain text needs none, and is scanned as the text it is.
+/// Judged by content only: the name is not used.
+pub fn looks_like_mail(head: &[u8]) -> bool {
     let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
     let Some(colon) = memchr::memchr(b':', first) else {
         return false;
@@ -47,9 +48,9 @@ pub fn looks_like_mail(head: &[u8], name: &str) -> bool {
         .or_else(|| memchr::memmem::find(head, b"\r\n\r\n"))
         .unwrap_or(head.len());
     let headers = String::from_utf8_lossy(&head[..block_end]).to_ascii_lowercase();
-    headers.contains("\nmime-version:")
-        || headers.starts_with("mime-version:")
-        || name.to_ascii_lowercase().ends_with(".eml")
+    ["mime-version:", "multipart/", "base64", "quoted-printable"]
+        .iter()
+        .any(|marker| headers.contains(marker))
 }
 
 /// Reads a message and scans its headers, text parts and attachments.
@@ -140,12 +141,14 @@ mod tests {
     #[test]
     fn a_mime_message_is_told_by_its_headers() {
         let eml = b"From: a@example.dk\r\nMIME-Version: 1.0\r\nSubject: x\r\n\r\nbody";
-        assert!(looks_like_mail(eml, "x"));
-        assert!(looks_like_mail(b"Subject: hi\n\nbody", "letter.eml"));
-        assert!(!looks_like_mail(b"Subject: hi\n\nbody", "notes.txt"));
-        assert!(!looks_like_mail(
-            b"cpr: 010190-1238\nMIME-Version: 1.0",
-            "x"
+        assert!(looks_like_mail(eml));
+        assert!(
+            !looks_like_mail(b"Subject: hi\nContent-Type: text/plain\n\nbody"),
+            "plain text needs no decoding"
+        );
+        assert!(looks_like_mail(
+            b"Subject: hi\nContent-Transfer-Encoding: base64\n\nY3By"
         ));
+        assert!(!looks_like_mail(b"cpr: 010190-1238\nMIME-Version: 1.0"));
     }
 }

@@ -176,9 +176,9 @@ impl Format {
     }
 }
 
-/// Tells the format of an input from its first bytes (`head`, up to [`HEAD`]) and, as a hint
-/// only, its name.
-pub fn sniff(head: &[u8], name: &str) -> Format {
+/// Tells the format of an input from its first bytes (`head`, up to [`HEAD`]); names are never
+/// looked at (a rotated `app.log.1` may be gzip, a `.txt` may be UTF-16).
+pub fn sniff(head: &[u8]) -> Format {
     let starts = |magic: &[u8]| head.starts_with(magic);
     if starts(b"\x1f\x8b") {
         return Format::Gzip;
@@ -221,7 +221,7 @@ pub fn sniff(head: &[u8], name: &str) -> Format {
     if memchr::memchr(0, head).is_some() {
         return encoding::utf16_without_bom(head).unwrap_or(Format::Binary);
     }
-    if mail::looks_like_mail(head, name) {
+    if mail::looks_like_mail(head) {
         return Format::Mail;
     }
     if !encoding::is_utf8_prefix(head) {
@@ -509,7 +509,7 @@ impl Ctx<'_> {
             Ok(h) => h,
             Err(e) => return self.read_failed(member, &e),
         };
-        let format = sniff(&head, name);
+        let format = sniff(&head);
         let mut whole = io::Cursor::new(&head[..]).chain(reader);
         self.format(member, name, depth, format, &mut whole);
     }
@@ -619,7 +619,7 @@ pub fn extract_stream(
 /// stream named `name`.
 pub fn extract_bytes(data: &[u8], name: &str, limits: &Limits, visitor: &mut dyn Visitor) {
     let head = &data[..data.len().min(HEAD)];
-    let format = sniff(head, name);
+    let format = sniff(head);
     let mut ctx = Ctx::new(limits, visitor);
     let mut metered = Metered {
         inner: data,
@@ -638,38 +638,35 @@ mod tests {
 
     #[test]
     fn magic_bytes_decide_over_the_name() {
-        assert_eq!(sniff(b"\x1f\x8b\x08\x00", "notes.txt"), Format::Gzip);
-        assert_eq!(sniff(b"PK\x03\x04rest", "report.pdf"), Format::Zip);
-        assert_eq!(sniff(b"\x28\xb5\x2f\xfd\x00", "x"), Format::Zstd);
-        assert_eq!(sniff(b"BZh91AY&SYabc", "x"), Format::Bzip2);
-        assert_eq!(sniff(b"\xfd7zXZ\x00\x00", "x"), Format::Xz);
-        assert_eq!(sniff(b"%PDF-1.7\n", "x.txt"), Format::Pdf);
-        assert_eq!(sniff(b"SQLite format 3\x00\x10", "x"), Format::Sqlite);
+        assert_eq!(sniff(b"\x1f\x8b\x08\x00"), Format::Gzip);
+        assert_eq!(sniff(b"PK\x03\x04rest"), Format::Zip);
+        assert_eq!(sniff(b"\x28\xb5\x2f\xfd\x00"), Format::Zstd);
+        assert_eq!(sniff(b"BZh91AY&SYabc"), Format::Bzip2);
+        assert_eq!(sniff(b"\xfd7zXZ\x00\x00"), Format::Xz);
+        assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
+        assert_eq!(sniff(b"SQLite format 3\x00\x10"), Format::Sqlite);
         assert_eq!(
-            sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "x.doc"),
+            sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"),
             Format::Ole
         );
     }
 
     #[test]
     fn text_is_plain_unless_its_bytes_say_otherwise() {
-        assert_eq!(sniff(b"cpr: 010190-1238\n", "a.gz"), Format::Plain);
-        assert_eq!(sniff("fødselsdato".as_bytes(), "a"), Format::Plain);
-        assert_eq!(
-            sniff(b"f\xf8dselsdato 010190-1238", "a"),
-            Format::Windows1252
-        );
-        assert_eq!(sniff(b"\xff\xfef\x00\xf8\x00", "a"), Format::Utf16Le);
-        assert_eq!(sniff(b"\xfe\xff\x00f\x00\xf8", "a"), Format::Utf16Be);
-        assert_eq!(sniff(b"ELF\x00\x01\x02\x03garbage", "a"), Format::Binary);
-        assert_eq!(sniff(b"", "a"), Format::Plain);
+        assert_eq!(sniff(b"cpr: 010190-1238\n"), Format::Plain);
+        assert_eq!(sniff("fødselsdato".as_bytes()), Format::Plain);
+        assert_eq!(sniff(b"f\xf8dselsdato 010190-1238"), Format::Windows1252);
+        assert_eq!(sniff(b"\xff\xfef\x00\xf8\x00"), Format::Utf16Le);
+        assert_eq!(sniff(b"\xfe\xff\x00f\x00\xf8"), Format::Utf16Be);
+        assert_eq!(sniff(b"ELF\x00\x01\x02\x03garbage"), Format::Binary);
+        assert_eq!(sniff(b""), Format::Plain);
     }
 
     #[test]
     fn a_utf8_character_cut_by_the_head_is_still_plain() {
         let mut head = vec![b'a'; HEAD - 1];
         head.push(0xc3); // first byte of "ø"
-        assert_eq!(sniff(&head, "a"), Format::Plain);
+        assert_eq!(sniff(&head), Format::Plain);
     }
 
     #[test]
@@ -677,14 +674,14 @@ mod tests {
         let mut h = vec![0u8; 512];
         h[..5].copy_from_slice(b"a.txt");
         h[257..263].copy_from_slice(b"ustar\x00");
-        assert_eq!(sniff(&h, "x"), Format::Tar);
+        assert_eq!(sniff(&h), Format::Tar);
         let mut v7 = vec![0u8; 512];
         v7[..5].copy_from_slice(b"a.txt");
         v7[100..107].copy_from_slice(b"0000644");
         let sum: u32 = v7.iter().map(|&b| u32::from(b)).sum::<u32>() + 8 * u32::from(b' ');
         let field = format!("{sum:06o}\x00 ");
         v7[148..156].copy_from_slice(field.as_bytes());
-        assert_eq!(sniff(&v7, "x"), Format::Tar);
+        assert_eq!(sniff(&v7), Format::Tar);
     }
 
     #[test]

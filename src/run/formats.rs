@@ -17,11 +17,7 @@ use super::{finish_output, CountingReader, Shared};
 
 /// Reads the first bytes of `reader` into `head` with one read (a pipe is not waited on for
 /// more than it holds), and tells the format. Returns the format and the bytes read.
-pub(super) fn sniff<R: Read>(
-    reader: &mut R,
-    head: &mut [u8],
-    name: &str,
-) -> io::Result<(Format, usize)> {
+pub(super) fn sniff<R: Read>(reader: &mut R, head: &mut [u8]) -> io::Result<(Format, usize)> {
     let n = loop {
         if interrupt::interrupted() {
             break 0;
@@ -31,7 +27,7 @@ pub(super) fn sniff<R: Read>(
             res => break res?,
         }
     };
-    Ok((extract::sniff(&head[..n], name), n))
+    Ok((extract::sniff(&head[..n]), n))
 }
 
 /// Scans a file that is not plain text. Returns the output buffer for reuse.
