@@ -456,9 +456,6 @@ impl Ctx<'_> {
         if self.stopped {
             return;
         }
-        if member.is_some() {
-            self.members += 1;
-        }
         match self.visitor.text(member, kind, text) {
             Ok(Flow::Continue) => {}
             Ok(Flow::Stop) => self.stopped = true,
@@ -466,7 +463,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// Counts one more member; false (and reported) past the limit.
+    /// Counts one more member (of any container of the input); false, and reported once, past
+    /// the limit.
     fn count_member(&mut self, member: Option<&str>) -> bool {
         if self.members >= self.limits.max_members {
             if !self.stopped {
@@ -482,6 +480,7 @@ impl Ctx<'_> {
             }
             return false;
         }
+        self.members += 1;
         true
     }
 
@@ -682,6 +681,59 @@ mod tests {
         let field = format!("{sum:06o}\x00 ");
         v7[148..156].copy_from_slice(field.as_bytes());
         assert_eq!(sniff(&v7), Format::Tar);
+    }
+
+    /// Texts (member, content) and notes, as handed out.
+    #[derive(Default)]
+    struct Collect {
+        texts: Vec<(Option<String>, String)>,
+        notes: Vec<(Option<String>, Note)>,
+    }
+
+    impl Visitor for Collect {
+        fn text(
+            &mut self,
+            member: Option<&str>,
+            _kind: TextKind,
+            text: &mut dyn Read,
+        ) -> io::Result<Flow> {
+            let mut s = String::new();
+            text.read_to_string(&mut s)?;
+            self.texts.push((member.map(str::to_string), s));
+            Ok(Flow::Continue)
+        }
+
+        fn note(&mut self, member: Option<&str>, note: Note) {
+            self.notes.push((member.map(str::to_string), note));
+        }
+    }
+
+    fn tar_of(n: usize) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for i in 0..n {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(1);
+            h.set_cksum();
+            b.append_data(&mut h, format!("f{i}.txt"), &b"x"[..])
+                .unwrap();
+        }
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn member_limit_reads_that_many_members_then_reports_once() {
+        let limits = Limits {
+            max_members: 3,
+            ..Limits::default()
+        };
+        let mut c = Collect::default();
+        extract_bytes(&tar_of(6), "x.tar", &limits, &mut c);
+        assert_eq!(c.texts.len(), 3);
+        assert_eq!(c.notes.len(), 1);
+        assert_eq!(c.notes[0].0.as_deref(), Some("f3.txt"));
+        assert!(
+            matches!(&c.notes[0].1, Note::Error { message } if message.contains("more than 3 members"))
+        );
     }
 
     #[test]
