@@ -565,21 +565,17 @@ fn scan_file(
     searcher: &mut Searcher,
     buf: &mut Vec<u8>,
 ) {
-    let mut file = match open_read_only(path) {
+    let file = match open_read_only(path) {
         Ok(f) => f,
         Err(e) => return shared.error(shown, &format!("cannot open: {e}")),
     };
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
-    // One read tells the format; plain text goes on through the path below unchanged.
-    let mut head = [0u8; crate::extract::HEAD];
-    let (format, n) = match formats::sniff(&mut file, &mut head) {
-        Ok(sniffed) => sniffed,
-        Err(e) => return shared.error(shown, &format!("read error: {e}")),
-    };
-    let head = &head[..n];
+    // One read of the start tells the format; plain text goes on through the path below as
+    // it always did.
+    let format = formats::sniff_file(&file);
     if !format.is_plain() {
         let out = std::mem::take(buf);
-        *buf = formats::scan_file(shared, searcher, file, head, shown, format, out);
+        *buf = formats::scan_file(shared, searcher, file, shown, format, out);
         return;
     }
     let output = InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
@@ -592,7 +588,7 @@ fn scan_file(
             }
         }
     }
-    *buf = search(shared, searcher, head.chain(file), shown, output);
+    *buf = search(shared, searcher, file, shown, output);
 }
 
 /// Files at least this big are split into parts scanned by all threads at once: one big file

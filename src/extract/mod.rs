@@ -34,6 +34,9 @@ pub use pdf::{extract_pdf_text, pdf_child_main, PdfError, PDF_CHILD_ARG};
 /// (tar's at 257), and 8 KiB is enough to judge text from binary and one encoding from another.
 pub const HEAD: usize = 8 * 1024;
 
+/// How much of the head is checked for valid UTF-8 (see [`sniff`]).
+const UTF8_CHECK: usize = 2048;
+
 /// A zip inside another container is read into memory up to this size (its directory is at its
 /// end); a bigger one is reported and not read.
 pub const NESTED_ZIP_MAX: u64 = 256 << 20;
@@ -209,7 +212,8 @@ pub fn sniff(head: &[u8]) -> Format {
         return Format::Tar;
     }
     // The PDF header may follow some junk (the specification allows 1024 bytes).
-    if memchr::memmem::find(&head[..head.len().min(1024)], b"%PDF-").is_some() {
+    let start = &head[..head.len().min(1024)];
+    if memchr::memchr_iter(b'%', start).any(|i| start[i..].starts_with(b"%PDF-")) {
         return Format::Pdf;
     }
     if starts(b"\xff\xfe") {
@@ -224,7 +228,10 @@ pub fn sniff(head: &[u8]) -> Format {
     if mail::looks_like_mail(head) {
         return Format::Mail;
     }
-    if !encoding::is_utf8_prefix(head) {
+    // Judged on the first 2 KiB: enough for an export's header and first rows. Text whose
+    // first non-UTF-8 byte comes later is scanned as it is (Latin-1 context words match there
+    // too).
+    if !encoding::is_utf8_prefix(&head[..head.len().min(UTF8_CHECK)]) {
         return Format::Windows1252;
     }
     Format::Plain
@@ -568,12 +575,11 @@ impl Ctx<'_> {
     }
 }
 
-/// Extracts and scans a file already opened and sniffed as `format` (not [`Format::Plain`]):
-/// `head` holds its first bytes and `file` is positioned after them. A zip is read through its
-/// directory (the file is seekable); everything else as a stream.
+/// Extracts and scans a file already opened and sniffed as `format` (not [`Format::Plain`]),
+/// positioned at its start. A zip is read through its directory (the file is seekable);
+/// everything else as a stream.
 pub fn extract_file(
     file: &mut File,
-    head: &[u8],
     name: &str,
     format: Format,
     limits: &Limits,
@@ -589,7 +595,7 @@ pub fn extract_file(
         return archive::zip(&mut ctx, None, 1, metered);
     }
     let mut metered = Metered {
-        inner: io::Cursor::new(head).chain(file),
+        inner: file,
         budget: ctx.budget.clone(),
         input: true,
     };

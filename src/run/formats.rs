@@ -3,6 +3,7 @@
 //! is handed to the extractor, and every text it yields is searched into the input's output,
 //! its findings placed at their member.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, Read};
 use std::sync::atomic::Ordering;
@@ -30,19 +31,53 @@ pub(super) fn sniff<R: Read>(reader: &mut R, head: &mut [u8]) -> io::Result<(For
     Ok((extract::sniff(&head[..n]), n))
 }
 
-/// Scans a file that is not plain text. Returns the output buffer for reuse.
+thread_local! {
+    /// Each walker thread's buffer for the start of a file: allocated once, never cleared.
+    static HEAD: RefCell<Box<[u8]>> = RefCell::new(vec![0; extract::HEAD].into_boxed_slice());
+}
+
+/// Tells a file's format from its start, read with `pread` so the file's position stays at 0
+/// (the plain path then reads it exactly as before). A file whose start cannot be read is
+/// plain: the read that follows reports the error.
+pub(super) fn sniff_file(file: &File) -> Format {
+    HEAD.with(|head| {
+        let mut head = head.borrow_mut();
+        let n = loop {
+            match read_start(file, &mut head) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return Format::Plain,
+                Ok(n) => break n,
+            }
+        };
+        extract::sniff(&head[..n])
+    })
+}
+
+#[cfg(unix)]
+fn read_start(file: &File, buf: &mut [u8]) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, 0)
+}
+
+#[cfg(not(unix))]
+fn read_start(mut file: &File, buf: &mut [u8]) -> io::Result<usize> {
+    use std::io::{Seek, SeekFrom};
+    let n = file.read(buf)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(n)
+}
+
+/// Scans a file that is not plain text, from its start. Returns the output buffer for reuse.
 pub(super) fn scan_file(
     shared: &Shared,
     searcher: &mut Searcher,
     mut file: File,
-    head: &[u8],
     shown: &str,
     format: Format,
     buf: Vec<u8>,
 ) -> Vec<u8> {
     let mut visitor = ScanVisitor::new(shared, searcher, shown, false, buf);
     let limits = &shared.config.limits;
-    extract::extract_file(&mut file, head, shown, format, limits, &mut visitor);
+    extract::extract_file(&mut file, shown, format, limits, &mut visitor);
     visitor.finish()
 }
 
