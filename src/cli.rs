@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::date::Date;
+use crate::db::DbOptions;
 use crate::extract::{BinaryMode, Limits};
 use crate::finding::Confidence;
 use crate::scanner::KindSet;
@@ -116,6 +117,27 @@ pub struct ScanArgs {
     /// personal data the scan found; keep it out of logs, tickets and CI artefacts.
     #[arg(long)]
     pub show_values: bool,
+
+    /// Database tables to scan (PostgreSQL URLs, SQLite files): GLOB against `schema.table`
+    /// when it has a `.`, against the table's name otherwise. Repeatable; default: every table
+    /// and view.
+    #[arg(long, value_name = "GLOB", help_heading = "Databases")]
+    pub tables: Vec<String>,
+
+    /// Database tables not to scan (GLOB as for --tables). Repeatable.
+    #[arg(long, value_name = "GLOB", help_heading = "Databases")]
+    pub exclude_tables: Vec<String>,
+
+    /// Scan at most N rows per database table: a sample for a first look, marked in the
+    /// summary.
+    #[arg(long, value_name = "N", help_heading = "Databases")]
+    pub sample_rows: Option<u64>,
+
+    /// The longest one statement may run on a PostgreSQL server (`30s`, `5min`, `500ms`; `0`
+    /// for the server's setting).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration,
+          help_heading = "Databases")]
+    pub statement_timeout: std::time::Duration,
 
     #[command(flatten)]
     pub detect: DetectArgs,
@@ -245,6 +267,7 @@ impl RedactArgs {
             color: false,
             today: self.detect.today,
             limits: Limits::default(),
+            db: DbOptions::default(),
         }
     }
 }
@@ -344,6 +367,8 @@ pub struct Config {
     pub today: Option<Date>,
     /// Limits of the source layer (archives, documents, binary files).
     pub limits: Limits,
+    /// What to read of databases.
+    pub db: DbOptions,
 }
 
 impl Config {
@@ -405,6 +430,12 @@ impl Config {
                 pdf_child: true,
                 ..Limits::default()
             },
+            db: DbOptions {
+                tables: args.tables,
+                exclude_tables: args.exclude_tables,
+                sample_rows: args.sample_rows,
+                statement_timeout: Some(args.statement_timeout).filter(|t| !t.is_zero()),
+            },
         }
     }
 }
@@ -430,6 +461,30 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("size too large: {s:?}"))
 }
 
+/// Parses a duration: a number with `ms`, `s`, `min` or `h` (seconds without a unit).
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let num: u64 = num
+        .parse()
+        .map_err(|_| format!("not a duration: {s:?} (try 30s)"))?;
+    let ms = match unit.trim() {
+        "ms" => 1,
+        "" | "s" => 1000,
+        "m" | "min" => 60_000,
+        "h" => 3_600_000,
+        _ => {
+            return Err(format!(
+                "unknown duration unit in {s:?} (use ms, s, min or h)"
+            ))
+        }
+    };
+    num.checked_mul(ms)
+        .map(std::time::Duration::from_millis)
+        .ok_or_else(|| format!("duration too long: {s:?}"))
+}
+
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("not a date (YYYY-MM-DD): {s:?}"))
 }
@@ -446,6 +501,17 @@ mod tests {
         assert_eq!(parse_size("2GiB"), Ok(2 << 30));
         assert!(parse_size("ten").is_err());
         assert!(parse_size("5X").is_err());
+    }
+
+    #[test]
+    fn durations_take_a_unit() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("5min"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("3d").is_err());
     }
 
     #[test]

@@ -189,6 +189,24 @@ impl ContextMatcher {
         found
     }
 
+    /// The first positive and the first negative word anywhere in `text` (a column's name):
+    /// no window, no line.
+    pub fn words_in(&self, text: &[u8]) -> Nearby {
+        let mut found = Nearby::default();
+        for m in self.automaton.find_iter(text) {
+            let word = self.words[m.pattern().as_usize()];
+            if !self.at_boundary(text, m.start(), m.end(), word) {
+                continue;
+            }
+            let slot = match word.polarity {
+                Polarity::Positive => &mut found.positive,
+                Polarity::Negative => &mut found.negative,
+            };
+            slot.get_or_insert(word.canonical);
+        }
+        found
+    }
+
     fn at_boundary(&self, hay: &[u8], start: usize, end: usize, word: Word) -> bool {
         let left_ok = start == 0 || !is_word_byte(hay[start - 1]);
         let right_ok = word.stem || end == hay.len() || !is_word_byte(hay[end]);

@@ -128,17 +128,60 @@ pub fn classify(
     if let Some(word) = evidence.negative {
         reasons.push(Reason::ContextNeg(word));
     }
-    let positive = evidence.positive.is_some();
-    let confidence = if evidence.negative.is_some() {
+    let confidence = judge(Facts {
+        checksum,
+        jan1,
+        separator: evidence.separator,
+        positive: evidence.positive.is_some(),
+        negative: evidence.negative.is_some(),
+    });
+    Some((confidence, reasons))
+}
+
+/// What a CPR candidate's confidence is judged on, once its date is known to be real.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Mod 11 passes, or the date is an exception date.
+    pub checksum: bool,
+    /// The date is a 1 January (only matters when the checksum fails).
+    pub jan1: bool,
+    pub separator: bool,
+    /// A positive context word: nearby, or in the column's name.
+    pub positive: bool,
+    /// A negative context word.
+    pub negative: bool,
+}
+
+impl Facts {
+    /// The facts a finding's reasons record (as [`classify`] wrote them), so a source that
+    /// learns more about a finding (its column's name) can judge it again.
+    pub fn of_reasons(reasons: &[Reason]) -> Facts {
+        let mut facts = Facts::default();
+        for r in reasons {
+            match r {
+                Reason::Mod11 | Reason::ExceptionDate => facts.checksum = true,
+                Reason::Jan1PossiblyExempt => facts.jan1 = true,
+                Reason::Separator => facts.separator = true,
+                Reason::Context(_) | Reason::Column(_) => facts.positive = true,
+                Reason::ContextNeg(_) | Reason::ColumnNeg(_) => facts.negative = true,
+                _ => {}
+            }
+        }
+        facts
+    }
+}
+
+/// The confidence rules of [`classify`], on facts already gathered.
+pub fn judge(f: Facts) -> Confidence {
+    if f.negative {
         Confidence::Low
-    } else if checksum && (evidence.separator || positive) {
+    } else if f.checksum && (f.separator || f.positive) {
         Confidence::High
-    } else if checksum || (jan1 && positive) {
+    } else if f.checksum || (f.jan1 && f.positive) {
         Confidence::Medium
     } else {
         Confidence::Low
-    };
-    Some((confidence, reasons))
+    }
 }
 
 /// The length of the date/serial separator at `hay[at..]`, if one is there:

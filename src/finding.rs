@@ -180,6 +180,13 @@ pub enum Reason {
     ContextNeg(&'static str),
     /// A kind-specific check or shape that held, e.g. `luhn`, `mod97`, `issuer:dankort`.
     Rule(&'static str),
+    /// The name of the cell's column (a database column, a CSV header) holds a positive
+    /// context word; holds the word's canonical form.
+    Column(&'static str),
+    /// The column's name holds a negative context word (another identifier's name).
+    ColumnNeg(&'static str),
+    /// A 9-digit number stored as a number: checked with its leading zero restored.
+    IntLeadingZero,
 }
 
 impl serde::Serialize for Reason {
@@ -200,6 +207,9 @@ impl fmt::Display for Reason {
             Reason::Context(w) => write!(f, "context:{w}"),
             Reason::ContextNeg(w) => write!(f, "context-neg:{w}"),
             Reason::Rule(r) => f.write_str(r),
+            Reason::Column(w) => write!(f, "column:{w}"),
+            Reason::ColumnNeg(w) => write!(f, "column-neg:{w}"),
+            Reason::IntLeadingZero => f.write_str("int-leading-zero"),
         }
     }
 }

@@ -65,8 +65,10 @@ impl Place {
         if let Some(c) = &self.cell {
             s.push('!');
             s.push_str(&c.table);
-            s.push('.');
-            s.push_str(&c.field);
+            if !c.field.is_empty() {
+                s.push('.');
+                s.push_str(&c.field);
+            }
         }
         Cow::Owned(s)
     }

@@ -38,6 +38,11 @@ pub struct Summary {
     /// Binary files (or members) met, and what was done with them (`--binary`).
     pub binary_files: u64,
     pub binary_mode: &'static str,
+    /// Database tables read, and their rows.
+    pub tables: u64,
+    pub rows: u64,
+    /// `--sample-rows`, when tables were read with it: the counts cover a sample.
+    pub sample_rows: Option<u64>,
 }
 
 /// Formats records in one output format.
@@ -56,6 +61,8 @@ struct ErrorRecord<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     member: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table: Option<&'a str>,
     message: &'a str,
     skipped: bool,
 }
@@ -70,6 +77,12 @@ struct SummaryRecord {
     errors: u64,
     skipped: u64,
     elapsed_ms: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    tables: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    rows: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sample_rows: Option<u64>,
     #[serde(skip_serializing_if = "is_zero")]
     suppressed: u64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -210,6 +223,7 @@ impl Printer {
                     ty: "error",
                     path: &place.path,
                     member: place.member.as_deref(),
+                    table: place.cell.as_ref().map(|c| c.table.as_str()),
                     message,
                     skipped,
                 };
@@ -280,6 +294,9 @@ impl Printer {
                     errors: s.errors,
                     skipped: s.skipped,
                     elapsed_ms: s.elapsed_ms,
+                    tables: s.tables,
+                    rows: s.rows,
+                    sample_rows: s.sample_rows.filter(|_| s.tables > 0),
                     suppressed: s.suppressed,
                     interrupted: s.interrupted,
                     partial: s.partial,
@@ -299,9 +316,16 @@ impl Printer {
             Format::Text | Format::Sarif => {
                 let counts: Vec<String> =
                     s.findings.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                let tables = match (s.tables, s.sample_rows) {
+                    (0, _) => String::new(),
+                    (t, None) => format!(", {t} tables ({} rows)", s.rows),
+                    (t, Some(n)) => {
+                        format!(", {t} tables ({} rows, a sample of {n} per table)", s.rows)
+                    }
+                };
                 let _ = writeln!(
                     out,
-                    "cprscan: {} files, {} bytes, findings: {}; {} errors, {} skipped, {} ms{}{}",
+                    "cprscan: {} files{tables}, {} bytes, findings: {}; {} errors, {} skipped, {} ms{}{}",
                     s.files,
                     s.bytes,
                     counts.join(", "),
@@ -360,22 +384,25 @@ fn json_place_rest(out: &mut Vec<u8>, place: &Place) {
         json_str(out, &c.table);
         out.extend_from_slice(b",\"field\":");
         json_str(out, &c.field);
-        out.extend_from_slice(b",\"key\":{");
-        for (i, (k, v)) in c.key.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+        if !c.key.is_empty() {
+            out.extend_from_slice(b",\"key\":{");
+            for (i, (k, v)) in c.key.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_str(out, k);
+                out.push(b':');
+                json_str(out, v);
             }
-            json_str(out, k);
-            out.push(b':');
-            json_str(out, v);
+            out.push(b'}');
         }
-        out.push(b'}');
     }
 }
 
 /// A place in text output: `path!member`, and a cell's row key in brackets.
 fn text_place(place: &Place) -> std::borrow::Cow<'_, str> {
     match &place.cell {
+        Some(c) if c.key.is_empty() => place.joined(),
         None => place.joined(),
         Some(c) => {
             let key: Vec<String> = c.key.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -455,6 +482,9 @@ fn json_reason(out: &mut Vec<u8>, r: &Reason) {
         Reason::Context(w) => ("context:", w),
         Reason::ContextNeg(w) => ("context-neg:", w),
         Reason::Rule(rule) => ("", rule),
+        Reason::Column(w) => ("column:", w),
+        Reason::ColumnNeg(w) => ("column-neg:", w),
+        Reason::IntLeadingZero => ("int-leading-zero", ""),
     };
     out.push(b'"');
     out.extend_from_slice(head.as_bytes());
@@ -615,7 +645,7 @@ mod tests {
             member: place.member.as_deref(),
             table: cell.map(|c| c.table.as_str()),
             field: cell.map(|c| c.field.as_str()),
-            key: cell.map(|c| KeyMap(&c.key)),
+            key: cell.filter(|c| !c.key.is_empty()).map(|c| KeyMap(&c.key)),
             line: f.line,
             column: f.column,
             offset: f.offset,
@@ -654,6 +684,14 @@ mod tests {
             }),
             ..Place::member("db.sqlite", n.clone())
         }));
+        places.push(Place {
+            cell: Some(crate::place::Cell {
+                table: "public.borgere".into(),
+                field: "cpr".into(),
+                key: vec![],
+            }),
+            ..Place::new("postgres://scan@db/kommune")
+        });
         let mut with_all = finding();
         with_all.offset = u64::MAX;
         with_all.line = 0;
@@ -666,6 +704,9 @@ mod tests {
             Reason::NoMod11,
             Reason::Rule("issuer:visa \"x\"\u{1}"),
             Reason::Context(""),
+            Reason::Column("cpr"),
+            Reason::ColumnNeg("ordre"),
+            Reason::IntLeadingZero,
         ]);
         with_all.rule = Some(std::sync::Arc::new(crate::finding::RuleTag {
             id: "my \"rule\"\n".into(),
@@ -800,11 +841,7 @@ mod tests {
             interrupted: false,
             suppressed: 0,
             by_confidence: vec![],
-            partial: 0,
-            members: 0,
-            skipped_by: vec![],
-            binary_files: 0,
-            binary_mode: "text",
+            ..Summary::default()
         };
         Printer::new(Format::Jsonl, false, false).summary(&mut out, &s);
         assert_eq!(

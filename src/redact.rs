@@ -202,7 +202,9 @@ fn redact(job: &Job) -> Result<(), String> {
     match &input {
         Input::Stdin => run(&mut io::stdin().lock(), &mut out, STREAM)?,
         Input::Path(p) => {
-            let mut f = File::open(p).map_err(|e| format!("{}: cannot open: {e}", p.display()))?;
+            // Read-only and, where permitted, without touching the access time, as a scan.
+            let mut f = crate::run::open_read_only(p)
+                .map_err(|e| format!("{}: cannot open: {e}", p.display()))?;
             run(&mut f, &mut out, FILE)?
         }
     }

@@ -18,7 +18,10 @@ use ignore::WalkState;
 use crate::allow::AllowValues;
 use crate::baseline::Baseline;
 use crate::cli::{Args, BaselineAction, Command, Config, Format, Input, RulesAction, Stale};
+use crate::column::CellScanner;
 use crate::config::Settings;
+use crate::csv_columns;
+use crate::db;
 use crate::finding::Confidence;
 use crate::finding::Kind;
 use crate::fingerprint::Fingerprinter;
@@ -78,6 +81,9 @@ struct Stats {
     /// Binary files (or members) whose printable runs were scanned.
     binary_files: AtomicU64,
     suppressed: AtomicU64,
+    /// Database tables read, and their rows.
+    tables: AtomicU64,
+    rows: AtomicU64,
     /// A reported finding is at or above `--fail-on`.
     failing: AtomicBool,
 }
@@ -137,6 +143,9 @@ impl Stats {
             },
             binary_files: self.binary_files.load(Ordering::Relaxed),
             binary_mode: "text",
+            tables: self.tables.load(Ordering::Relaxed),
+            rows: self.rows.load(Ordering::Relaxed),
+            sample_rows: None,
         }
     }
 }
@@ -150,6 +159,8 @@ struct Shared<'a> {
     /// The configuration file in use, canonical: it holds examples and allowlisted values by
     /// design, so a walk that meets it skips it.
     config_file: Option<PathBuf>,
+    /// Scans database cells and column-aware CSV files.
+    cells: CellScanner,
 }
 
 impl Shared<'_> {
@@ -176,8 +187,53 @@ impl Shared<'_> {
     }
 }
 
+/// What a database source needs from the run.
+impl db::Env for Shared<'_> {
+    fn cells(&self) -> &CellScanner {
+        &self.cells
+    }
+
+    fn output(&self) -> &Output {
+        &self.out
+    }
+
+    fn options(&self) -> &db::DbOptions {
+        &self.config.db
+    }
+
+    fn threads(&self) -> usize {
+        self.config.threads
+    }
+
+    fn finish(&self, output: InputOutput<'_>) {
+        let shown = output.place().path.clone();
+        finish_output(self, &shown, output, Ok(0));
+    }
+
+    fn error(&self, place: &Place, message: &str) {
+        self.error_at(place, message);
+    }
+
+    fn input(&self) {
+        self.stats.files.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn table(&self, rows: u64, bytes: u64) {
+        self.stats.tables.fetch_add(1, Ordering::Relaxed);
+        self.stats.rows.fetch_add(rows, Ordering::Relaxed);
+        self.stats.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
+
 /// Parses the command line, runs, and returns the exit status.
 pub fn main() -> i32 {
+    install_panic_hook();
+    // Debug builds only: lets the tests check, through the real binary, that a panic's message
+    // (here the variable's value) never reaches the terminal.
+    #[cfg(debug_assertions)]
+    if let Some(payload) = std::env::var_os("CPRSCAN_DEBUG_PANIC") {
+        panic!("{}", payload.to_string_lossy());
+    }
     let mut args = Args::parse();
     match args.command.take() {
         Some(Command::Kinds) => list_kinds(),
@@ -200,6 +256,35 @@ pub fn main() -> i32 {
         }),
         None => run(&Config::from_args(args.scan)),
     }
+}
+
+/// Replaces Rust's default panic report, which prints the panic's message: a message could hold
+/// bytes of the input (a value formatted into an `expect`, a slice in an index error), and a
+/// report on a terminal or in a CI log must never show scanned data. The report keeps the
+/// source location, and a backtrace when `RUST_BACKTRACE` asks for one (function names only).
+/// The process still exits with Rust's panic status, 101.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let backtrace = std::backtrace::Backtrace::capture();
+        let mut text = panic_report(info.location());
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            text.push_str(&format!("\n{backtrace}"));
+        }
+        // One write, so reports of panicking threads do not interleave.
+        let _ = io::Write::write_all(&mut io::stderr(), format!("{text}\n").as_bytes());
+    }));
+}
+
+/// The panic report: a fixed text and the location in cprscan's source, never the message.
+pub fn panic_report(location: Option<&std::panic::Location<'_>>) -> String {
+    let at = location.map_or_else(
+        || "an unknown location".to_string(),
+        |l| format!("{}:{}:{}", l.file(), l.line(), l.column()),
+    );
+    format!(
+        "cprscan: internal error at {at} (a bug: please report it with this line). \
+         The panic message is withheld because it could contain scanned data."
+    )
 }
 
 /// `cprscan kinds`: one line per kind.
@@ -370,9 +455,11 @@ pub fn run(config: &Config) -> i32 {
         }
     }
     builder.inline_ignore(config.inline_ignore);
+    let scanner = builder.build();
     let shared = Shared {
         config,
-        scanner: builder.build(),
+        cells: CellScanner::new(&scanner),
+        scanner,
         out: Output::new(
             Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout())),
             Box::new(io::stderr()),
@@ -386,6 +473,13 @@ pub fn run(config: &Config) -> i32 {
     let mut pending: Vec<PathBuf> = Vec::new();
     for input in &config.inputs {
         match input {
+            Input::Path(p) if db::postgres::is_url(p.as_os_str()) => {
+                walk_paths(&shared, &mut pending, &excludes);
+                if interrupt::interrupted() {
+                    break;
+                }
+                db::postgres::scan(&shared, &p.to_string_lossy());
+            }
             Input::Path(p) => pending.push(p.clone()),
             Input::Stdin => {
                 walk_paths(&shared, &mut pending, &excludes);
@@ -411,6 +505,7 @@ pub fn run(config: &Config) -> i32 {
     let summary = Summary {
         interrupted: interrupt::interrupted(),
         binary_mode: config.limits.binary.as_str(),
+        sample_rows: config.db.sample_rows,
         ..summary
     };
     let out = &shared.out;
@@ -498,6 +593,16 @@ fn visit(
     let entry = match entry {
         Ok(e) => e,
         Err(err) => {
+            // A dangling link holds nothing to read: met during a walk it is a skip, not an
+            // error; named on the command line it is an error, like a missing path.
+            if let Some((path, depth)) = walk::dangling_link(&err) {
+                let why = "symbolic link to a missing target: nothing to read";
+                return if depth == 0 {
+                    shared.error(&display(&path), why)
+                } else {
+                    shared.skip(&display(&path), "symlink", why)
+                };
+            }
             let path = walk::error_path(&err).unwrap_or_default();
             shared.error(&display(&path), &walk::error_message(&err));
             return;
@@ -570,15 +675,23 @@ fn scan_file(
         Err(e) => return shared.error(shown, &format!("cannot open: {e}")),
     };
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
-    // One read of the start tells the format; plain text goes on through the path below as
-    // it always did.
-    let format = formats::sniff_file(&file);
-    if !format.is_plain() {
-        let out = std::mem::take(buf);
-        *buf = formats::scan_file(shared, searcher, file, shown, format, out);
-        return;
-    }
-    let output = InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
+    let output = match sniff(shared, &file, path) {
+        Sniffed::Sqlite => return db::sqlite::scan(shared, path, shown),
+        Sniffed::Columns(header) => {
+            let output =
+                InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
+            *buf = search_columns(shared, searcher, file, shown, output, header);
+            return;
+        }
+        Sniffed::Format(format) => {
+            let out = std::mem::take(buf);
+            *buf = formats::scan_file(shared, searcher, file, shown, format, out);
+            return;
+        }
+        Sniffed::Plain => {
+            InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf))
+        }
+    };
     #[cfg(unix)]
     if shared.config.threads > 1 {
         if let Some(len) = file.metadata().ok().map(|m| m.len()) {
@@ -589,6 +702,86 @@ fn scan_file(
         }
     }
     *buf = search(shared, searcher, file, shown, output);
+}
+
+/// What a file's first bytes (and, for delimited files, its name) say it is.
+enum Sniffed {
+    /// A SQLite database: scanned table by table.
+    Sqlite,
+    /// A delimited file whose first row is a header: scanned with its columns as context.
+    Columns(csv_columns::Header),
+    /// Not plain text: compressed, an archive, a document, another encoding, binary
+    /// ([`crate::extract`]).
+    Format(crate::extract::Format),
+    Plain,
+}
+
+/// Reads the start of `file` (with `pread`, leaving its position alone) to tell a SQLite
+/// database, a delimited file with a header, or another format ([`crate::extract::sniff`])
+/// from plain text. A file not named like a delimited file costs one read of 8 KiB.
+fn sniff(shared: &Shared, file: &File, path: &Path) -> Sniffed {
+    // One read of the first 8 KiB tells every format but a delimited file's columns.
+    let by_content = || match formats::sniff_file(file) {
+        crate::extract::Format::Plain => Sniffed::Plain,
+        crate::extract::Format::Sqlite => Sniffed::Sqlite,
+        other => Sniffed::Format(other),
+    };
+    if !csv_columns::is_delimited_name(path) {
+        return by_content();
+    }
+    let mut head = vec![0; csv_columns::HEAD];
+    let n = read_head(file, &mut head);
+    if db::sqlite::is_sqlite(&head[..n]) {
+        return Sniffed::Sqlite;
+    }
+    match csv_columns::sniff(&head[..n], n < head.len(), &shared.cells) {
+        Some(header) => Sniffed::Columns(header),
+        None => by_content(),
+    }
+}
+
+/// Fills `head` from the start of `file` as far as it goes; returns how far.
+fn read_head(file: &File, head: &mut [u8]) -> usize {
+    let mut filled = 0;
+    while filled < head.len() {
+        match read_at(file, &mut head[filled..], filled as u64) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => filled += n,
+        }
+    }
+    filled
+}
+
+/// Searches a delimited file with a header: the scanner reports every confidence, and a
+/// [`csv_columns::CsvSink`] lets each cell's column judge its findings before they are output.
+fn search_columns(
+    shared: &Shared,
+    searcher: &mut Searcher,
+    reader: File,
+    shown: &str,
+    mut output: InputOutput,
+    header: csv_columns::Header,
+) -> Vec<u8> {
+    let mut counting = CountingReader {
+        inner: reader,
+        n: 0,
+    };
+    let sink = |batch: &[crate::finding::Finding]| output.findings(batch);
+    let mut columns = csv_columns::CsvSink::new(sink, &shared.cells, header);
+    let res = searcher.search_reader(shared.cells.scanner(), &mut counting, &mut columns);
+    drop(columns);
+    shared.stats.bytes.fetch_add(counting.n, Ordering::Relaxed);
+    finish_output(shared, shown, output, res)
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(_file: &File, _buf: &mut [u8], _offset: u64) -> io::Result<usize> {
+    Ok(0)
 }
 
 /// Files at least this big are split into parts scanned by all threads at once: one big file
@@ -722,7 +915,7 @@ impl<R: Read> Read for CountingReader<R> {
 
 /// Opens a file for reading without updating its access time where the OS allows it
 /// (cprscan never changes what it scans, atime included, when it can help it).
-fn open_read_only(path: &Path) -> io::Result<File> {
+pub(crate) fn open_read_only(path: &Path) -> io::Result<File> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -735,4 +928,21 @@ fn open_read_only(path: &Path) -> io::Result<File> {
         }
     }
     File::open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_report_names_the_source_location_and_says_the_message_is_withheld() {
+        let here = std::panic::Location::caller();
+        let report = panic_report(Some(here));
+        assert!(
+            report.contains(&format!("{}:{}:", here.file(), here.line())),
+            "{report}"
+        );
+        assert!(report.contains("withheld"), "{report}");
+        assert!(panic_report(None).contains("an unknown location"));
+    }
 }

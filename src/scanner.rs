@@ -365,6 +365,21 @@ impl Scanner {
         self.kinds
     }
 
+    /// A copy of this scanner that reports candidates at every confidence, for sources that
+    /// judge findings again with what they know beyond the bytes (a cell's column name, see
+    /// [`crate::column`]) and then keep those this scanner [`reports`](Scanner::reports).
+    pub fn reporting_every_confidence(&self) -> Scanner {
+        let mut all = self.clone();
+        all.min_confidence = Confidence::Low;
+        all.min = [Confidence::Low; Kind::ALL.len()];
+        all
+    }
+
+    /// Whether `f` is at or above this scanner's minimum confidence for its kind.
+    pub fn reports(&self, f: &Finding) -> bool {
+        f.confidence >= self.min[f.kind as usize]
+    }
+
     /// Scans all of `hay`, returning its findings in offset order.
     pub fn scan_all(&self, hay: &[u8]) -> Vec<Finding> {
         let mut out = Vec::new();

@@ -164,6 +164,26 @@ pub fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
+/// A symbolic link whose target does not exist, as the walker reports it when it follows links:
+/// the link's path and its depth below its root (0: named on the command line). `None` for any
+/// other error.
+pub fn dangling_link(err: &ignore::Error) -> Option<(PathBuf, usize)> {
+    fn inner(err: &ignore::Error, depth: Option<usize>) -> Option<(&std::io::Error, usize)> {
+        match err {
+            ignore::Error::WithPath { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner(err, depth)
+            }
+            ignore::Error::WithDepth { err, depth } => inner(err, Some(*depth)),
+            ignore::Error::Io(e) => Some((e, depth?)),
+            _ => None,
+        }
+    }
+    let path = error_path(err)?;
+    let (io, depth) = inner(err, None)?;
+    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    (io.kind() == std::io::ErrorKind::NotFound && is_link).then_some((path, depth))
+}
+
 /// A message for an `ignore` error without the path (the record carries it).
 pub fn error_message(err: &ignore::Error) -> String {
     match err {

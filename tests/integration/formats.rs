@@ -494,11 +494,12 @@ fn encrypted_zip_member_is_skipped_with_its_reason_counted() {
 #[test]
 fn binary_file_text_runs_are_scanned_or_skipped_as_asked_and_the_summary_says_which() {
     let a = cpr(19, 7, 95, 444);
-    let mut data = b"SQLite format 3\x00\x10\x00\x01\x01".to_vec();
+    // A core dump: ELF, NUL bytes, text here and there. (SQLite files are read as tables.)
+    let mut data = b"\x7fELF\x02\x01\x01\x00\x00\x00\x04\x00".to_vec();
     data.extend(format!("\x00\x00\x07cpr {a}\x00\x00").as_bytes());
-    let dir = tree(&[("people.db", &data)]);
+    let dir = tree(&[("core.1234", &data)]);
     let run = scan(dir.path(), &[]);
-    assert_eq!(cpr_places(&run), [place("people.db", None, &a)]);
+    assert_eq!(cpr_places(&run), [place("core.1234", None, &a)]);
     assert_eq!(
         run.summary()["binary"],
         serde_json::json!({"mode": "text", "files": 1})
@@ -680,4 +681,21 @@ fn share_like_tree_of_mixed_formats_finds_every_planted_number() {
     let s = run.summary();
     assert_eq!(s["files"], 9);
     assert_eq!(s["partial"], 2);
+}
+
+#[test]
+fn sqlite_file_on_disk_is_read_as_tables_not_as_binary_text_runs() {
+    let a = cpr(27, 3, 93, 343);
+    let dir = tempfile::tempdir().unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("app.db")).unwrap();
+    conn.execute_batch("CREATE TABLE p (id INTEGER PRIMARY KEY, note TEXT)")
+        .unwrap();
+    conn.execute("INSERT INTO p (note) VALUES (?1)", [format!("cpr {a}")])
+        .unwrap();
+    drop(conn);
+    let run = scan(dir.path(), &[]);
+    let f = run.of_type("finding");
+    assert_eq!(f.len(), 1, "{}", run.stdout);
+    assert_eq!(f[0]["table"], "p");
+    assert!(run.summary().get("binary").is_none());
 }

@@ -4,8 +4,13 @@
 mod cases;
 mod cli;
 mod config;
+mod db;
 mod formats;
 mod gate;
+mod hostile;
 mod kinds;
+mod leaks;
+mod limits;
 mod redact;
+mod untouched;
 mod util;

@@ -173,3 +173,31 @@ pub fn first_line_before_eof(stdout: ChildStdout) -> String {
     rx.recv_timeout(std::time::Duration::from_secs(20))
         .expect("a line arrives before the input is closed")
 }
+
+/// A generated CPR number, `DDMMYYSSSS`: the date `ddmmyy` (a past one; the caller picks a 7th
+/// digit that gives it its century), the serial's first three digits `s789`, and the modulus 11
+/// check digit computed here. Made up, never looked up. Panics when the prefix has no check
+/// digit (it would be 10): pick another serial.
+pub fn generated_cpr(ddmmyy: &str, s789: &str) -> String {
+    const WEIGHTS: [u32; 9] = [4, 3, 2, 7, 6, 5, 4, 3, 2];
+    let prefix = format!("{ddmmyy}{s789}");
+    assert!(prefix.len() == 9 && prefix.bytes().all(|b| b.is_ascii_digit()));
+    let sum: u32 = prefix
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = (11 - sum % 11) % 11;
+    assert!(check < 10, "{ddmmyy}-{s789}? has no check digit");
+    format!("{prefix}{check}")
+}
+
+/// The three ways a number is usually written: `DDMMYYSSSS`, `DDMMYY-SSSS`, `DDMMYY SSSS`.
+pub fn written_forms(cpr: &str) -> [String; 3] {
+    let (date, serial) = cpr.split_at(6);
+    [
+        cpr.to_string(),
+        format!("{date}-{serial}"),
+        format!("{date} {serial}"),
+    ]
+}

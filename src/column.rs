@@ -1,0 +1,311 @@
+//! The column name as context (issue #12): a database column's name, or a CSV file's header,
+//! is a context word for every cell below it, with the word lists of the CPR rules
+//! ([`crate::context::CPR_WORDS`]). `cpr_nr` raises a CPR number in its cells (reason
+//! `column:cpr-nr`), `kundenr` lowers it (`column-neg:kundenr`); and a number stored as a
+//! number has lost its leading zero, so a 9-digit integer is checked with it restored
+//! (`int-leading-zero`).
+//!
+//! The scanner itself knows nothing of columns. A source scans a cell (or a CSV file) with a
+//! copy of the scanner that reports every confidence, judges each CPR finding again with the
+//! column's word added to what its reasons record ([`cpr::Facts`]), and keeps what the real
+//! scanner's minimums admit: so a plain 10-digit number (medium) in a `cpr` column is high, and
+//! one in an `ordrenr` column is low and, by default, not reported.
+
+use crate::context::{ContextMatcher, CPR_WORDS};
+use crate::cpr;
+use crate::finding::{Finding, Kind, Reason};
+use crate::scanner::Scanner;
+
+/// What a column's name says about the CPR numbers in its cells.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Column {
+    /// A positive word in the name (`cpr`, `personnummer`).
+    pub positive: Option<&'static str>,
+    /// A negative word in a name with no positive one (`ordrenr`, `kunde_id`).
+    pub negative: Option<&'static str>,
+}
+
+/// Scans cells: text with its column's name as context, numbers as numbers.
+#[derive(Clone, Debug)]
+pub struct CellScanner {
+    /// The run's scanner, reporting every confidence.
+    all: Scanner,
+    /// The run's scanner: decides what is reported after the column has had its say.
+    base: Scanner,
+    /// The CPR context words, matched against column names.
+    names: ContextMatcher,
+}
+
+impl CellScanner {
+    pub fn new(scanner: &Scanner) -> CellScanner {
+        CellScanner {
+            all: scanner.reporting_every_confidence(),
+            base: scanner.clone(),
+            names: ContextMatcher::new(CPR_WORDS),
+        }
+    }
+
+    /// The scanner that reports every confidence: findings from it go through
+    /// [`CellScanner::judge`] before they are reported.
+    pub fn scanner(&self) -> &Scanner {
+        &self.all
+    }
+
+    /// What `name` says. Underscores count as hyphens (`cpr_nr` is `cpr-nr`). A name with a
+    /// positive word is positive even if it also holds a negative one: `kunde_cpr` is the
+    /// customer's CPR number, not a customer number.
+    pub fn column(&self, name: &str) -> Column {
+        let name = name.replace('_', "-");
+        let words = self.names.words_in(name.as_bytes());
+        Column {
+            positive: words.positive,
+            negative: words.positive.is_none().then_some(words.negative).flatten(),
+        }
+    }
+
+    /// Judges a CPR finding again with its column's word, and says whether it is reported
+    /// (at or above the minimum confidence of its kind). Other kinds keep their confidence.
+    pub fn judge(&self, f: &mut Finding, column: Column) -> bool {
+        if f.kind == Kind::Cpr && column != Column::default() {
+            let mut facts = cpr::Facts::of_reasons(&f.reasons);
+            if let Some(w) = column.positive {
+                f.reasons.push(Reason::Column(w));
+                facts.positive = true;
+            } else if let Some(w) = column.negative {
+                f.reasons.push(Reason::ColumnNeg(w));
+                facts.negative = true;
+            }
+            f.confidence = cpr::judge(facts);
+        }
+        self.base.reports(f)
+    }
+
+    /// Appends the reported findings of a text cell, with line and column set relative to the
+    /// cell's text.
+    pub fn scan_text(&self, text: &[u8], column: Column, out: &mut Vec<Finding>) {
+        let from = out.len();
+        self.all.scan(text, 0..text.len(), out);
+        self.keep_judged(from, column, out);
+        locate(text, &mut out[from..]);
+    }
+
+    /// Appends the reported findings of a number cell, given as its decimal text: scanned as
+    /// text, and a 9-digit integer also checked as a CPR number with its leading zero restored
+    /// (reason `int-leading-zero`; the finding spans the cell's 9 characters and its `match`
+    /// shows the restored number). A numeric value's zero fraction (`101901234.00`) is ignored.
+    pub fn scan_number(&self, text: &str, column: Column, out: &mut Vec<Finding>) {
+        let digits = integer_digits(text);
+        self.scan_text(digits.as_bytes(), column, out);
+        if digits.len() == 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let from = out.len();
+            let restored = format!("0{digits}");
+            self.all.scan(restored.as_bytes(), 0..restored.len(), out);
+            let mut i = from;
+            while i < out.len() {
+                if out[i].kind != Kind::Cpr {
+                    out.remove(i);
+                    continue;
+                }
+                out[i].reasons.push(Reason::IntLeadingZero);
+                out[i].len = 9;
+                out[i].line = 1;
+                out[i].column = 1;
+                i += 1;
+            }
+            self.keep_judged(from, column, out);
+        }
+    }
+
+    /// A row key's value as shown: every span the scanner detects in it, at any confidence,
+    /// masked (a key may itself be a CPR number).
+    pub fn mask_key(&self, value: &str, number: bool) -> String {
+        let mut found = Vec::new();
+        let text = if number { integer_digits(value) } else { value };
+        self.all.scan(text.as_bytes(), 0..text.len(), &mut found);
+        if number && text.len() == 9 && text.bytes().all(|b| b.is_ascii_digit()) {
+            let restored = format!("0{text}");
+            if let Some(f) = self
+                .all
+                .scan_all(restored.as_bytes())
+                .into_iter()
+                .find(|f| f.kind == Kind::Cpr)
+            {
+                return f.masked();
+            }
+        }
+        let mut shown = String::with_capacity(value.len());
+        let mut at = 0;
+        for f in &found {
+            let (s, e) = (f.offset as usize, f.end() as usize);
+            if s < at || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+                continue;
+            }
+            shown.push_str(&text[at..s]);
+            shown.push_str(&f.masked());
+            at = e;
+        }
+        shown.push_str(&text[at..]);
+        shown
+    }
+
+    /// Judges `out[from..]` with the column and drops what is not reported.
+    fn keep_judged(&self, from: usize, column: Column, out: &mut Vec<Finding>) {
+        let mut i = from;
+        while i < out.len() {
+            if self.judge(&mut out[i], column) {
+                i += 1;
+            } else {
+                out.remove(i);
+            }
+        }
+    }
+}
+
+/// A number's text without a zero fraction (`101901234.000` → `101901234`).
+fn integer_digits(text: &str) -> &str {
+    match text.split_once('.') {
+        Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int,
+        _ => text,
+    }
+}
+
+/// Sets 1-based line and byte column of each finding (in offset order) within `text`.
+fn locate(text: &[u8], found: &mut [Finding]) {
+    let (mut line, mut line_start, mut counted) = (1u64, 0usize, 0usize);
+    for f in found {
+        let at = (f.offset as usize).min(text.len());
+        if at >= counted {
+            for (i, _) in text[counted..at]
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+            {
+                line += 1;
+                line_start = counted + i + 1;
+            }
+            counted = at;
+        }
+        f.line = line;
+        f.column = (at - line_start.min(at)) as u64 + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Confidence;
+    use crate::scanner::ScannerBuilder;
+    use crate::Date;
+
+    /// A generated number with a valid date and check digit (never a real one by intent).
+    fn valid(date: &str, serial: &str) -> String {
+        (0..10)
+            .map(|c| format!("{date}{serial}{c}"))
+            .find(|s| cpr::mod11_ok(&cpr::digit_values(s.as_bytes()).unwrap()))
+            .expect("a check digit exists")
+    }
+
+    fn cells() -> CellScanner {
+        CellScanner::new(
+            &ScannerBuilder::new()
+                .today(Date::new(2026, 11, 23).unwrap())
+                .build(),
+        )
+    }
+
+    fn scan(text: &str, column: &str) -> Vec<Finding> {
+        let c = cells();
+        let mut out = Vec::new();
+        c.scan_text(text.as_bytes(), c.column(column), &mut out);
+        out
+    }
+
+    #[test]
+    fn column_names_are_read_with_underscores_as_hyphens_and_positive_first() {
+        let c = cells();
+        assert_eq!(c.column("cpr_nr").positive, Some("cpr-nr"));
+        assert_eq!(c.column("Personnummer").positive, Some("personnummer"));
+        assert_eq!(c.column("ordrenr").negative, Some("ordre"));
+        assert_eq!(c.column("kunde_id").negative, Some("kunde"));
+        assert_eq!(c.column("kunde_cpr"), c.column("cpr"));
+        assert_eq!(c.column("notes"), Column::default());
+        assert_eq!(
+            c.column("kontor"),
+            Column::default(),
+            "an office, not an account"
+        );
+    }
+
+    #[test]
+    fn plain_ten_digits_in_a_cpr_column_are_high_with_the_column_reason() {
+        let n = valid("010190", "123");
+        let f = &scan(&n, "cpr")[0];
+        assert_eq!(f.confidence, Confidence::High);
+        assert_eq!(f.reasons.last(), Some(&Reason::Column("cpr")));
+        assert_eq!(scan(&n, "notes")[0].confidence, Confidence::Medium);
+    }
+
+    #[test]
+    fn a_number_in_an_order_number_column_is_low_and_not_reported_by_default() {
+        let n = valid("010190", "123");
+        assert!(scan(&n, "ordrenr").is_empty());
+        let low = ScannerBuilder::new()
+            .today(Date::new(2026, 11, 23).unwrap())
+            .min_confidence(Confidence::Low)
+            .build();
+        let c = CellScanner::new(&low);
+        let mut out = Vec::new();
+        c.scan_text(n.as_bytes(), c.column("ordrenr"), &mut out);
+        assert_eq!(out[0].confidence, Confidence::Low);
+        assert!(out[0].reasons.contains(&Reason::ColumnNeg("ordre")));
+    }
+
+    #[test]
+    fn cell_findings_are_located_in_the_cell_text() {
+        let n = valid("241287", "456");
+        let text = format!("first line\nsee {}-{}", &n[..6], &n[6..]);
+        let f = &scan(&text, "notes")[0];
+        assert_eq!((f.line, f.column, f.offset), (2, 5, 15));
+    }
+
+    #[test]
+    fn nine_digit_integer_is_checked_with_its_leading_zero_restored() {
+        let n = valid("010190", "123");
+        let c = cells();
+        let mut out = Vec::new();
+        c.scan_number(&n[1..], c.column("cpr"), &mut out);
+        assert_eq!(out.len(), 1);
+        let f = &out[0];
+        assert_eq!((f.offset, f.len), (0, 9));
+        assert_eq!(f.masked(), format!("{}****", &n[..6]));
+        assert!(f.reasons.contains(&Reason::IntLeadingZero));
+        assert_eq!(f.confidence, Confidence::High);
+        let mut numeric = Vec::new();
+        c.scan_number(&format!("{}.00", &n[1..]), Column::default(), &mut numeric);
+        assert_eq!(numeric[0].confidence, Confidence::Medium);
+    }
+
+    #[test]
+    fn ten_digit_integer_is_checked_as_is() {
+        let n = valid("241287", "456");
+        let c = cells();
+        let mut out = Vec::new();
+        c.scan_number(&n, c.column("personnr"), &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(!out[0].reasons.contains(&Reason::IntLeadingZero));
+    }
+
+    #[test]
+    fn a_key_that_is_a_cpr_number_is_masked() {
+        let n = valid("010190", "123");
+        let c = cells();
+        let masked = format!("{}****", &n[..6]);
+        assert_eq!(c.mask_key(&n, false), masked);
+        assert_eq!(
+            c.mask_key(&format!("id {n}"), false),
+            format!("id {masked}")
+        );
+        assert_eq!(c.mask_key("42", true), "42");
+        assert_eq!(c.mask_key(&n[1..], true), masked, "restored leading zero");
+    }
+}
