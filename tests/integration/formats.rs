@@ -699,3 +699,59 @@ fn sqlite_file_on_disk_is_read_as_tables_not_as_binary_text_runs() {
     assert_eq!(f[0]["table"], "p");
     assert!(run.summary().get("binary").is_none());
 }
+
+#[test]
+fn zstd_bzip2_and_xz_files_are_decompressed_by_content() {
+    let n: Vec<String> = (0..3)
+        .map(|i| cpr(2 + i, 3 + i, 85 + i, 150 + u16::from(i)))
+        .collect();
+    let zst = zstd::encode_all(format!("cpr {}\n", n[0]).as_bytes(), 3).unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    bz.write_all(format!("cpr {}\n", n[1]).as_bytes()).unwrap();
+    let bz = bz.finish().unwrap();
+    let mut xz =
+        lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(1)).unwrap();
+    xz.write_all(format!("cpr {}\n", n[2]).as_bytes()).unwrap();
+    let xz = xz.finish().unwrap();
+    let dir = tree(&[("a.log.zst", &zst), ("b.log.bz2", &bz), ("c.log.xz", &xz)]);
+    let run = scan(dir.path(), &[]);
+    assert_eq!(
+        cpr_places(&run),
+        [
+            place("a.log.zst", Some("a.log"), &n[0]),
+            place("b.log.bz2", Some("b.log"), &n[1]),
+            place("c.log.xz", Some("c.log"), &n[2]),
+        ]
+    );
+}
+
+#[test]
+fn opendocument_text_and_powerpoint_slides_are_read_as_text() {
+    let (a, b) = (cpr(3, 5, 87, 161), cpr(4, 6, 88, 272));
+    let content = format!(
+        r#"<office:document-content><office:body><office:text><text:p>cpr <text:span>{}</text:span>{}</text:p></office:text></office:body></office:document-content>"#,
+        &a[..5],
+        &a[5..]
+    );
+    let odt = zip(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", content.as_bytes()),
+    ]);
+    let slide = format!(
+        r#"<p:sld><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>cpr-nr. </a:t></a:r><a:r><a:t>{b}</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>"#
+    );
+    let pptx = zip(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("ppt/presentation.xml", b"<p:presentation/>"),
+        ("ppt/slides/slide1.xml", slide.as_bytes()),
+    ]);
+    let dir = tree(&[("brev.odt", &odt), ("møde.pptx", &pptx)]);
+    let run = scan(dir.path(), &[]);
+    assert_eq!(
+        cpr_places(&run),
+        [
+            place("brev.odt", Some("content.xml"), &a),
+            place("møde.pptx", Some("ppt/slides/slide1.xml"), &b),
+        ]
+    );
+}
