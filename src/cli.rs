@@ -139,6 +139,45 @@ pub struct ScanArgs {
           help_heading = "Databases")]
     pub statement_timeout: std::time::Duration,
 
+    /// Scan only shard K of N (K from 0): the files whose path below the scan root hashes
+    /// (FNV-1a 64, see docs/sharding.md) to K mod N, and the byte ranges of bigger files that
+    /// fall to K. The N shards are disjoint and together cover the whole walk.
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse,
+          help_heading = "Sweeps over several machines")]
+    pub shard: Option<crate::shard::Shard>,
+
+    /// With --shard: cut files bigger than SIZE into byte ranges of SIZE that go to shards on
+    /// their own (findings and line numbers stay exactly those of an unsplit scan).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1G",
+          help_heading = "Sweeps over several machines")]
+    pub split_size: u64,
+
+    /// Scan the paths listed in FILE (`-` for stdin), one per line, in addition to any PATH.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Sweeps over several machines"
+    )]
+    pub files_from: Option<PathBuf>,
+
+    /// With --files-from: the list is NUL-separated (as `find -print0` writes it).
+    #[arg(
+        short = '0',
+        long = "null",
+        requires = "files_from",
+        help_heading = "Sweeps over several machines"
+    )]
+    pub null: bool,
+
+    /// Write the records to FILE instead of stdout, whole lines at a time (a killed run leaves
+    /// only complete lines); the file is replaced.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help_heading = "Sweeps over several machines"
+    )]
+    pub output: Option<PathBuf>,
+
     #[command(flatten)]
     pub detect: DetectArgs,
 }
@@ -190,6 +229,10 @@ pub enum Command {
     /// Copy a file or stdin to stdout with every finding replaced (masked by default) and every
     /// other byte unchanged: `tail -f app.log | cprscan redact | shipper`.
     Redact(RedactArgs),
+    /// Combine the JSON-lines outputs of shards (or of separate runs) into one: findings
+    /// ordered by path and offset, summaries added up, errors kept. Refuses missing or
+    /// duplicated shards and shards of different counts.
+    Merge(crate::merge::MergeArgs),
     /// Work with the detection rules.
     Rules {
         #[command(subcommand)]
@@ -203,8 +246,9 @@ pub enum BaselineAction {
     /// no values, no line numbers) instead of reporting them. Needs a key (--key-file or
     /// CPRSCAN_KEY).
     Write {
+        /// Boxed: the scan's options are many, and the command enum stays small.
         #[command(flatten)]
-        scan: ScanArgs,
+        scan: Box<ScanArgs>,
     },
 }
 
@@ -268,6 +312,7 @@ impl RedactArgs {
             today: self.detect.today,
             limits: Limits::default(),
             db: DbOptions::default(),
+            scale: Scale::default(),
         }
     }
 }
@@ -369,11 +414,25 @@ pub struct Config {
     pub limits: Limits,
     /// What to read of databases.
     pub db: DbOptions,
+    /// Shards, work lists and the output file of a sweep over several machines.
+    pub scale: Scale,
+}
+
+/// How a run fits into a sweep over several machines.
+#[derive(Clone, Debug, Default)]
+pub struct Scale {
+    pub plan: crate::shard::Plan,
+    /// `--files-from`, and whether the list is NUL-separated.
+    pub files_from: Option<(PathBuf, bool)>,
+    /// `--output`.
+    pub output: Option<PathBuf>,
 }
 
 impl Config {
     pub fn from_args(args: ScanArgs) -> Config {
-        let inputs = if args.paths.is_empty() {
+        let inputs = if args.paths.is_empty() && args.files_from.is_some() {
+            Vec::new()
+        } else if args.paths.is_empty() {
             if std::io::stdin().is_terminal() {
                 vec![Input::Path(PathBuf::from("."))]
             } else {
@@ -435,6 +494,14 @@ impl Config {
                 exclude_tables: args.exclude_tables,
                 sample_rows: args.sample_rows,
                 statement_timeout: Some(args.statement_timeout).filter(|t| !t.is_zero()),
+            },
+            scale: Scale {
+                plan: crate::shard::Plan {
+                    shard: args.shard,
+                    split_size: args.split_size.max(1),
+                },
+                files_from: args.files_from.map(|f| (f, args.null)),
+                output: args.output,
             },
         }
     }

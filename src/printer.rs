@@ -43,6 +43,8 @@ pub struct Summary {
     pub rows: u64,
     /// `--sample-rows`, when tables were read with it: the counts cover a sample.
     pub sample_rows: Option<u64>,
+    /// `--shard K/N` and the split size, when the run was one shard of a sweep.
+    pub shard: Option<(crate::shard::Shard, u64)>,
 }
 
 /// Formats records in one output format.
@@ -95,6 +97,15 @@ struct SummaryRecord {
     skipped_by: serde_json::Map<String, serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     binary: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<ShardRecord>,
+}
+
+#[derive(Serialize)]
+struct ShardRecord {
+    index: u64,
+    count: u64,
+    split_size: u64,
 }
 
 /// Whether binary files were met (scanned as text runs, or skipped).
@@ -309,6 +320,11 @@ impl Printer {
                     binary: binary_met(s).then(
                         || serde_json::json!({ "mode": s.binary_mode, "files": s.binary_files }),
                     ),
+                    shard: s.shard.map(|(sh, split_size)| ShardRecord {
+                        index: sh.index,
+                        count: sh.count,
+                        split_size,
+                    }),
                 };
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
                 out.push(b'\n');

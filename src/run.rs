@@ -31,7 +31,8 @@ use crate::place::Place;
 use crate::printer::{Printer, Summary};
 use crate::sarif;
 use crate::scanner::{KindSet, Scanner, ScannerBuilder};
-use crate::search::{search_parallel, SearchError, Searcher, PART};
+use crate::search::{search_parallel, search_range, SearchError, Searcher, PART};
+use crate::shard::{self, Share};
 use crate::walk::{self, Action, Excludes};
 
 mod formats;
@@ -146,6 +147,7 @@ impl Stats {
             tables: self.tables.load(Ordering::Relaxed),
             rows: self.rows.load(Ordering::Relaxed),
             sample_rows: None,
+            shard: None,
         }
     }
 }
@@ -243,7 +245,7 @@ pub fn main() -> i32 {
         Some(Command::Baseline {
             action: BaselineAction::Write { scan },
         }) => {
-            let mut config = Config::from_args(scan);
+            let mut config = Config::from_args(*scan);
             config.write_baseline = true;
             run(&config)
         }
@@ -254,6 +256,7 @@ pub fn main() -> i32 {
             in_place: args.in_place,
             findings: args.findings,
         }),
+        Some(Command::Merge(args)) => crate::merge::main(&args),
         None => run(&Config::from_args(args.scan)),
     }
 }
@@ -387,6 +390,34 @@ pub(crate) fn prepare(config: &Config) -> Result<Prepared, String> {
 pub fn run(config: &Config) -> i32 {
     let started = Instant::now();
     interrupt::install();
+    let listed;
+    let config = match &config.scale.files_from {
+        None => config,
+        Some((list, nul)) => match crate::files_from::read(list, *nul) {
+            Ok(paths) => {
+                let mut c = config.clone();
+                c.inputs.extend(paths.into_iter().map(Input::Path));
+                listed = c;
+                &listed
+            }
+            Err(e) => {
+                eprintln!("cprscan: --files-from {}: {e}", list.display());
+                return EXIT_ERROR;
+            }
+        },
+    };
+    let data: Box<dyn io::Write + Send> = match &config.scale.output {
+        None => Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout())),
+        // Records reach the writer as whole lines, so each write(2) the buffer makes carries
+        // whole lines.
+        Some(path) => match File::create(path) {
+            Ok(f) => Box::new(io::BufWriter::with_capacity(64 * 1024, f)),
+            Err(e) => {
+                eprintln!("cprscan: --output {}: {e}", path.display());
+                return EXIT_ERROR;
+            }
+        },
+    };
     let Prepared {
         mut builder,
         settings,
@@ -460,12 +491,7 @@ pub fn run(config: &Config) -> i32 {
         config,
         cells: CellScanner::new(&scanner),
         scanner,
-        out: Output::new(
-            Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout())),
-            Box::new(io::stderr()),
-            printer,
-        )
-        .with_gate(gate),
+        out: Output::new(data, Box::new(io::stderr()), printer).with_gate(gate),
         stats: Stats::default(),
         config_file: settings.path.as_deref().and_then(|p| p.canonicalize().ok()),
     };
@@ -478,6 +504,9 @@ pub fn run(config: &Config) -> i32 {
                 if interrupt::interrupted() {
                     break;
                 }
+                if !config.scale.plan.owns(p.to_string_lossy().as_bytes()) {
+                    continue;
+                }
                 db::postgres::scan(&shared, &p.to_string_lossy());
             }
             Input::Path(p) => pending.push(p.clone()),
@@ -485,6 +514,9 @@ pub fn run(config: &Config) -> i32 {
                 walk_paths(&shared, &mut pending, &excludes);
                 if interrupt::interrupted() {
                     break;
+                }
+                if !config.scale.plan.owns(b"-") {
+                    continue;
                 }
                 enlarge_pipe(&io::stdin());
                 scan_stream(&shared, "-", io::stdin().lock());
@@ -506,6 +538,11 @@ pub fn run(config: &Config) -> i32 {
         interrupted: interrupt::interrupted(),
         binary_mode: config.limits.binary.as_str(),
         sample_rows: config.db.sample_rows,
+        shard: config
+            .scale
+            .plan
+            .shard
+            .map(|s| (s, config.scale.plan.split_size)),
         ..summary
     };
     let out = &shared.out;
@@ -604,12 +641,21 @@ fn visit(
                 };
             }
             let path = walk::error_path(&err).unwrap_or_default();
-            shared.error(&display(&path), &walk::error_message(&err));
+            if shared.config.scale.plan.owns(&shard::key(&path, 0)) {
+                shared.error(&display(&path), &walk::error_message(&err));
+            }
             return;
         }
     };
     let path = display(entry.path());
-    match walk::classify(&entry) {
+    let plan = &shared.config.scale.plan;
+    let action = walk::classify(&entry);
+    if !matches!(action, Action::Descend | Action::File)
+        && !plan.owns(&shard::key(entry.path(), entry.depth()))
+    {
+        return;
+    }
+    match action {
         Action::Descend => {}
         Action::Skip(why) => {
             let reason = if why.starts_with("symbolic link") {
@@ -634,9 +680,21 @@ fn visit(
                     "the configuration file in use: not scanned",
                 );
             }
+            let share = match entry.metadata() {
+                Ok(md) if plan.shard.is_some() => {
+                    plan.share(&shard::key(entry.path(), entry.depth()), md.len())
+                }
+                _ => Share::Whole,
+            };
+            if share == Share::Nothing {
+                return;
+            }
             if let Some(max) = shared.config.max_filesize {
                 if let Ok(md) = entry.metadata() {
                     if md.len() > max {
+                        if matches!(share, Share::Ranges { first: false, .. }) {
+                            return;
+                        }
                         let why = format!(
                             "larger than --max-filesize ({} > {max} bytes): not scanned",
                             md.len()
@@ -646,8 +704,72 @@ fn visit(
                     }
                 }
             }
-            scan_file(shared, entry.path(), &path, searcher, buf);
+            match share {
+                Share::Ranges { ranges, first } => {
+                    scan_ranges(shared, entry.path(), &path, &ranges, first, searcher, buf)
+                }
+                _ => scan_file(shared, entry.path(), &path, searcher, buf),
+            }
         }
+    }
+}
+
+/// Scans this shard's byte ranges of a file cut by `--split-size` (see [`crate::shard`]), each
+/// range's records together. A file that cannot be scanned in pieces (a SQLite database, a
+/// CSV file read by its columns) is scanned whole by the owner of its first range.
+fn scan_ranges(
+    shared: &Shared,
+    path: &Path,
+    shown: &str,
+    ranges: &[std::ops::Range<u64>],
+    first: bool,
+    searcher: &mut Searcher,
+    buf: &mut Vec<u8>,
+) {
+    let file = match open_read_only(path) {
+        Ok(f) => f,
+        Err(e) if first => return shared.error(shown, &format!("cannot open: {e}")),
+        Err(_) => return,
+    };
+    if !matches!(sniff(shared, &file, path), Sniffed::Plain) {
+        if first {
+            scan_file(shared, path, shown, searcher, buf);
+        }
+        return;
+    }
+    let len = match file.metadata() {
+        Ok(md) => md.len(),
+        Err(e) => return shared.error(shown, &format!("cannot read metadata: {e}")),
+    };
+    if first {
+        shared.stats.files.fetch_add(1, Ordering::Relaxed);
+    }
+    let at = |offset: u64, b: &mut [u8]| {
+        if interrupt::interrupted() {
+            return Ok(0);
+        }
+        read_at(&file, b, offset)
+    };
+    for range in ranges {
+        if interrupt::interrupted() || shared.out.is_closed() {
+            return;
+        }
+        let mut output =
+            InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
+        let mut sink = |batch: &[crate::finding::Finding]| output.findings(batch);
+        let res = search_range(
+            &shared.scanner,
+            &at,
+            len,
+            range.clone(),
+            shared.config.threads,
+            PART,
+            &mut sink,
+        );
+        if let Ok(n) = &res {
+            shared.stats.bytes.fetch_add(*n, Ordering::Relaxed);
+        }
+        *buf = finish_output(shared, shown, output, res);
     }
 }
 

@@ -328,11 +328,77 @@ pub fn search_parallel(
     part: usize,
     sink: &mut dyn Sink,
 ) -> Result<u64, SearchError> {
+    search_parts(scanner, read_at, len, 0..len, (1, 0), threads, part, sink)
+}
+
+/// Searches only the byte range `range` of a positional input of `len` bytes, as
+/// [`search_parallel`] does the whole input: findings are exactly those a search of the whole
+/// input reports in that range's part of it (ranges that meet share a boundary, moved to a line
+/// start as between parts), with the same offsets, lines and columns. The lines before the
+/// range are counted by reading the input up to it once (a newline count at memory speed).
+/// Returns the bytes of the range.
+pub fn search_range(
+    scanner: &Scanner,
+    read_at: ReadAt,
+    len: u64,
+    range: std::ops::Range<u64>,
+    threads: usize,
+    part: usize,
+    sink: &mut dyn Sink,
+) -> Result<u64, SearchError> {
+    let range = range.start.min(len)..range.end.min(len);
+    let lines = if range.start == 0 {
+        (1, 0)
+    } else {
+        // Where the range's first part really starts, as its neighbour computes it.
+        let lo = range.start - 1;
+        let mut window = vec![0; ALIGN as usize];
+        let got = read_full(read_at, lo, &mut window).map_err(SearchError::Read)?;
+        let start = part_boundary(&window[..got], lo, range.start);
+        lines_before(read_at, start).map_err(SearchError::Read)?
+    };
+    search_parts(scanner, read_at, len, range, lines, threads, part, sink)
+}
+
+/// The line number at `at` (1-based) and the offset its line starts at: newlines before `at`
+/// counted in 1 MiB reads.
+fn lines_before(read_at: ReadAt, at: u64) -> io::Result<(u64, u64)> {
+    let mut buf = vec![0; PART];
+    let (mut line, mut line_start, mut pos) = (1u64, 0u64, 0u64);
+    while pos < at {
+        let want = (at - pos).min(PART as u64) as usize;
+        let got = read_full(read_at, pos, &mut buf[..want])?;
+        if got == 0 {
+            break;
+        }
+        let chunk = &buf[..got];
+        line += bytecount::count(chunk, b'\n') as u64;
+        if let Some(i) = memchr::memrchr(b'\n', chunk) {
+            line_start = pos + i as u64 + 1;
+        }
+        pos += got as u64;
+    }
+    Ok((line, line_start))
+}
+
+/// The parts of `range`, searched by `threads` workers and stitched in order; `(line,
+/// line_start)` is the line number at the range's start and where that line starts.
+#[allow(clippy::too_many_arguments)]
+fn search_parts(
+    scanner: &Scanner,
+    read_at: ReadAt,
+    len: u64,
+    range: std::ops::Range<u64>,
+    (first_line, first_line_start): (u64, u64),
+    threads: usize,
+    part: usize,
+    sink: &mut dyn Sink,
+) -> Result<u64, SearchError> {
     use std::collections::BTreeMap;
     use std::sync::{mpsc, Condvar, Mutex};
 
     let part = part.max(1) as u64;
-    let parts = len.div_ceil(part).max(1);
+    let parts = (range.end - range.start).div_ceil(part).max(1);
     let threads = threads.max(1);
     let window = 2 * threads as u64;
     // (next part to hand out, parts delivered to the sink, stop)
@@ -357,8 +423,8 @@ pub fn search_parallel(
                         st.0 += 1;
                         st.0 - 1
                     };
-                    let from = k * part;
-                    let until = (from + part).min(len);
+                    let from = range.start + k * part;
+                    let until = (from + part).min(range.end);
                     let res = scan_part(scanner, read_at, len, from, until, &mut buf);
                     if tx.send((k, res)).is_err() {
                         return;
@@ -373,8 +439,8 @@ pub fn search_parallel(
         };
         let mut pending = BTreeMap::new();
         let mut next = 0u64;
-        let mut line_base = 1u64;
-        let mut line_start = 0u64;
+        let mut line_base = first_line;
+        let mut line_start = first_line_start;
         while next < parts {
             let Ok((k, res)) = rx.recv() else {
                 break;
@@ -409,7 +475,7 @@ pub fn search_parallel(
                 turn.notify_all();
             }
         }
-        Ok(len)
+        Ok(range.end - range.start)
     })
 }
 

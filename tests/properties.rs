@@ -764,3 +764,22 @@ fn redacted_stream_is_the_input_with_masks_and_scans_clean() {
         })
         .unwrap();
 }
+
+// Found by (e): a 13-digit card and a CPR number joined by a dash, after `konto`. Masked, the
+// card's last four and the CPR number's birth date (`436914***1518-010158****`) read as a
+// reg.nr and an account number: redacted text that still held a finding.
+#[test]
+fn regression_masked_card_and_cpr_do_not_read_as_a_bank_account() {
+    use cprscan::redact::{Redactor, Style};
+    let scanner = scanner_for(KindSet::all());
+    let data = b"konto;4369148431518-0101585018 ";
+    let mut out = Vec::new();
+    let mut sink = Redactor::new(&mut out, Style::Mask, None);
+    Searcher::new(1 << 16)
+        .search_reader(&scanner, &data[..], &mut sink)
+        .unwrap();
+    drop(sink);
+    assert!(out.contains(&b'*'), "{}", String::from_utf8_lossy(&out));
+    let left = scanner.scan_all(&out);
+    assert!(left.is_empty(), "redacted text still holds {left:?}");
+}

@@ -59,6 +59,10 @@ pub fn bank_account_at(hay: &[u8], start: usize, end: usize, ctx: Context) -> Op
     if !(6..=10).contains(&(acc_end - acc)) || !is_boundary(hay, acc_end) {
         return None;
     }
+    // Four digits after a masked card's stars are the card's last four, not a reg.nr.
+    if super::is_mask_fragment(hay, start, acc_end) {
+        return None;
+    }
     super::with_positive_context(start, acc_end, vec![Reason::Rule("reg+account")], ctx)
 }
 
@@ -107,6 +111,23 @@ mod tests {
             "Reg.nr./konto: 1234-0012345678",
         );
         assert_eq!(got, Some((15, 30, Confidence::Medium)));
+    }
+
+    #[test]
+    fn bank_account_is_not_read_into_a_masked_card_and_cpr_number() {
+        // What `redact` leaves of a card and a CPR number glued by a dash.
+        let masked = "konto;436914***1518-010158****";
+        assert_eq!(find(BANK_WORDS, bank_account_at, masked), None);
+        assert_eq!(
+            find(BANK_WORDS, bank_account_at, "konto 1518-010158****7"),
+            None
+        );
+    }
+
+    #[test]
+    fn bank_account_in_markdown_bold_is_still_found() {
+        let got = find(BANK_WORDS, bank_account_at, "konto: **1234-0012345678**");
+        assert_eq!(got, Some((9, 24, Confidence::Medium)));
     }
 
     #[test]

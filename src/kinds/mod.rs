@@ -45,6 +45,19 @@ pub fn is_boundary(hay: &[u8], at: usize) -> bool {
     hay.get(at).is_none_or(|b| !b.is_ascii_alphanumeric())
 }
 
+/// Whether the digits `start..end` are the visible part of a masked value: `*`s join them to
+/// more digits (`436914***1518`, `010158****7`). cprscan's own masks keep a card's last four
+/// digits and a CPR number's birth date, and those fragments must not read as a new number
+/// when a redacted file is scanned again. Stars with no digit beyond them (`**1234**`, bold
+/// in Markdown) are punctuation.
+pub fn is_mask_fragment(hay: &[u8], start: usize, end: usize) -> bool {
+    let before = hay[..start].iter().rev().position(|&b| b != b'*');
+    let after = hay[end..].iter().position(|&b| b != b'*');
+    let digit_behind = before.is_some_and(|n| n > 0 && hay[start - n - 1].is_ascii_digit());
+    let digit_ahead = after.is_some_and(|n| n > 0 && hay[end + n].is_ascii_digit());
+    digit_behind || digit_ahead
+}
+
 /// The rule of every kind that has no check strong enough on its own: a positive context word
 /// near `start..end` is required; with it the match is medium, low if a negative word is near
 /// too. `reasons` holds the checks that passed; the context words are appended.

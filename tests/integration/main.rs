@@ -12,5 +12,6 @@ mod kinds;
 mod leaks;
 mod limits;
 mod redact;
+mod scale;
 mod untouched;
 mod util;
