@@ -742,6 +742,16 @@ mod tests {
         );
     }
 
+    /// Found by fuzzing: an xz index claiming 2^54 records; the decoder's reservation fails
+    /// and the stream is a read error, not an abort.
+    #[test]
+    fn regression_xz_index_with_an_absurd_record_count_is_a_read_error() {
+        let data = b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4F\x00\xe7\xde\xff\xbf\xfd\xfe\xff\x01\x00\x00u\x00t\x1dcpr: 0101\xff\x01\x02\xff\x1e=\x19\x95SBZh\x1f\xb6\xf3}\x01\x00\x00\x00\x00\x04YZ";
+        let mut c = Collect::default();
+        extract_bytes(data, "x.xz", &Limits::default(), &mut c);
+        assert!(c.notes.iter().any(|(_, n)| matches!(n, Note::Error { .. })));
+    }
+
     #[test]
     fn budget_stops_past_the_size_limit_and_stays_stopped() {
         let limits = Limits {
