@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::date::Date;
 use crate::db::DbOptions;
+use crate::extract::{BinaryMode, Limits};
 use crate::finding::Confidence;
 use crate::scanner::KindSet;
 
@@ -59,6 +60,21 @@ pub struct ScanArgs {
     /// is reported.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_filesize: Option<u64>,
+
+    /// Open containers (archives, compressed files, documents, e-mails) nested up to N deep:
+    /// `a.zip!b.tar.gz!c.docx` is 3 deep. Archive nesting, not directory depth.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_depth: u32,
+
+    /// Stop reading a file once SIZE bytes were decompressed from it, every level counted
+    /// (archive bombs); the rest is reported as not scanned. K, M, G suffixes.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1G")]
+    pub max_decompressed: u64,
+
+    /// Binary files (NUL bytes, no known format): scan their printable text runs, or skip
+    /// them (each reported). The choice is shown in the summary.
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = BinaryArg::Text)]
+    pub binary: BinaryArg,
 
     /// Follow symbolic links; loops are detected and reported.
     #[arg(short = 'L', long)]
@@ -230,8 +246,9 @@ pub enum BaselineAction {
     /// no values, no line numbers) instead of reporting them. Needs a key (--key-file or
     /// CPRSCAN_KEY).
     Write {
+        /// Boxed: the scan's options are many, and the command enum stays small.
         #[command(flatten)]
-        scan: ScanArgs,
+        scan: Box<ScanArgs>,
     },
 }
 
@@ -293,10 +310,18 @@ impl RedactArgs {
             context: 0,
             color: false,
             today: self.detect.today,
+            limits: Limits::default(),
             db: DbOptions::default(),
             scale: Scale::default(),
         }
     }
+}
+
+/// `--binary`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BinaryArg {
+    Text,
+    Skip,
 }
 
 /// `--baseline-stale`.
@@ -385,6 +410,8 @@ pub struct Config {
     pub context: usize,
     pub color: bool,
     pub today: Option<Date>,
+    /// Limits of the source layer (archives, documents, binary files).
+    pub limits: Limits,
     /// What to read of databases.
     pub db: DbOptions,
     /// Shards, work lists and the output file of a sweep over several machines.
@@ -452,6 +479,16 @@ impl Config {
             context: args.context.map_or(0, usize::from),
             color,
             today: args.detect.today,
+            limits: Limits {
+                max_depth: args.max_depth,
+                max_decompressed: args.max_decompressed,
+                binary: match args.binary {
+                    BinaryArg::Text => BinaryMode::Text,
+                    BinaryArg::Skip => BinaryMode::Skip,
+                },
+                pdf_child: true,
+                ..Limits::default()
+            },
             db: DbOptions {
                 tables: args.tables,
                 exclude_tables: args.exclude_tables,

@@ -19,6 +19,7 @@ pub mod csv_columns;
 pub mod date;
 pub mod db;
 pub mod digits;
+pub mod extract;
 pub mod files_from;
 pub mod finding;
 pub mod fingerprint;

@@ -262,6 +262,18 @@ impl<'a> InputOutput<'a> {
         }
     }
 
+    /// An error or skip record about a part of this input (a container member), in order with
+    /// its findings: buffered with them in JSON lines, a message on stderr otherwise.
+    pub fn error(&mut self, place: &Place, message: &str, skipped: bool) {
+        if self.out.printer.format().json_lines() {
+            self.out
+                .printer
+                .error(&mut self.buf, place, message, skipped);
+        } else {
+            self.out.error(place, message, skipped);
+        }
+    }
+
     /// Formats a batch of findings; writes through when streaming or when the buffer is full.
     pub fn findings(&mut self, batch: &[Finding]) -> io::Result<()> {
         let gate = &self.out.gate;

@@ -29,6 +29,15 @@ pub struct Summary {
     /// Findings reported per kind name and confidence (`[low, medium, high]`), for the text
     /// table; kinds with none are left out.
     pub by_confidence: Vec<(String, [u64; 3])>,
+    /// Inputs read only in part (a limit hit, a corrupt member); each has an error record.
+    pub partial: u64,
+    /// Texts scanned inside containers (archive members, document parts, attachments).
+    pub members: u64,
+    /// Skip records per reason, sorted by reason.
+    pub skipped_by: Vec<(&'static str, u64)>,
+    /// Binary files (or members) met, and what was done with them (`--binary`).
+    pub binary_files: u64,
+    pub binary_mode: &'static str,
     /// Database tables read, and their rows.
     pub tables: u64,
     pub rows: u64,
@@ -80,6 +89,14 @@ struct SummaryRecord {
     suppressed: u64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     interrupted: bool,
+    #[serde(skip_serializing_if = "is_zero")]
+    partial: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    members: u64,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    skipped_by: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    binary: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     shard: Option<ShardRecord>,
 }
@@ -89,6 +106,11 @@ struct ShardRecord {
     index: u64,
     count: u64,
     split_size: u64,
+}
+
+/// Whether binary files were met (scanned as text runs, or skipped).
+fn binary_met(s: &Summary) -> bool {
+    s.binary_files > 0 || s.skipped_by.iter().any(|(k, _)| *k == "binary")
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -303,6 +325,16 @@ impl Printer {
                     sample_rows: s.sample_rows.filter(|_| s.tables > 0),
                     suppressed: s.suppressed,
                     interrupted: s.interrupted,
+                    partial: s.partial,
+                    members: s.members,
+                    skipped_by: s
+                        .skipped_by
+                        .iter()
+                        .map(|(k, n)| (k.to_string(), (*n).into()))
+                        .collect(),
+                    binary: binary_met(s).then(
+                        || serde_json::json!({ "mode": s.binary_mode, "files": s.binary_files }),
+                    ),
                     shard: s.shard.map(|(sh, split_size)| ShardRecord {
                         index: sh.index,
                         count: sh.count,
@@ -338,6 +370,22 @@ impl Printer {
                     },
                     if s.interrupted { " (interrupted)" } else { "" }
                 );
+                if s.partial > 0 || s.members > 0 || !s.skipped_by.is_empty() || binary_met(s) {
+                    let by: Vec<String> = s
+                        .skipped_by
+                        .iter()
+                        .map(|(k, n)| format!("{k} {n}"))
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "  {} read in part, {} members; skipped by reason: {}; binary files: {} ({})",
+                        s.partial,
+                        s.members,
+                        if by.is_empty() { "none".to_string() } else { by.join(", ") },
+                        s.binary_files,
+                        s.binary_mode,
+                    );
+                }
                 if !s.by_confidence.is_empty() {
                     let _ = writeln!(
                         out,

@@ -35,6 +35,8 @@ use crate::search::{search_parallel, search_range, SearchError, Searcher, PART};
 use crate::shard::{self, Share};
 use crate::walk::{self, Action, Excludes};
 
+mod formats;
+
 /// Exit status: no finding at or above the threshold.
 pub const EXIT_CLEAN: i32 = 0;
 /// Exit status: findings.
@@ -71,6 +73,14 @@ struct Stats {
     custom: Mutex<Vec<(String, [u64; 3])>>,
     errors: AtomicU64,
     skipped: AtomicU64,
+    /// Skip records per reason (few reasons: a short list).
+    skipped_by: Mutex<Vec<(&'static str, u64)>>,
+    /// Inputs read only in part (a limit hit, a corrupt member): each has an error record.
+    partial: AtomicU64,
+    /// Texts scanned inside containers.
+    members: AtomicU64,
+    /// Binary files (or members) whose printable runs were scanned.
+    binary_files: AtomicU64,
     suppressed: AtomicU64,
     /// Database tables read, and their rows.
     tables: AtomicU64,
@@ -80,6 +90,14 @@ struct Stats {
 }
 
 impl Stats {
+    fn count_skip(&self, reason: &'static str) {
+        let mut by = self.skipped_by.lock().unwrap_or_else(|e| e.into_inner());
+        match by.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => by.push((reason, 1)),
+        }
+    }
+
     /// The summary, with a count for each kind that was looked for: the built-in kinds, then
     /// the kinds of the user's rules (`custom_kinds`).
     fn summary(&self, elapsed_ms: u64, kinds: KindSet, custom_kinds: &[String]) -> Summary {
@@ -113,6 +131,19 @@ impl Stats {
             skipped: self.skipped.load(Ordering::Relaxed),
             elapsed_ms,
             interrupted: false,
+            partial: self.partial.load(Ordering::Relaxed),
+            members: self.members.load(Ordering::Relaxed),
+            skipped_by: {
+                let mut by = self
+                    .skipped_by
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone();
+                by.sort();
+                by
+            },
+            binary_files: self.binary_files.load(Ordering::Relaxed),
+            binary_mode: "text",
             tables: self.tables.load(Ordering::Relaxed),
             rows: self.rows.load(Ordering::Relaxed),
             sample_rows: None,
@@ -139,8 +170,8 @@ impl Shared<'_> {
         self.error_at(&Place::new(path), message);
     }
 
-    fn skip(&self, path: &str, message: &str) {
-        self.skip_at(&Place::new(path), message);
+    fn skip(&self, path: &str, reason: &'static str, message: &str) {
+        self.skip_at(&Place::new(path), reason, message);
     }
 
     /// An error record: something could not be read (exit status 2).
@@ -149,9 +180,11 @@ impl Shared<'_> {
         self.out.error(place, message, false);
     }
 
-    /// A skip record: something was left out on purpose (a FIFO, a size limit).
-    fn skip_at(&self, place: &Place, message: &str) {
+    /// A skip record: something was left out on purpose (a FIFO, a size limit); `reason` is
+    /// its key in the summary's `skipped_by`.
+    fn skip_at(&self, place: &Place, reason: &'static str, message: &str) {
         self.stats.skipped.fetch_add(1, Ordering::Relaxed);
+        self.stats.count_skip(reason);
         self.out.error(place, message, true);
     }
 }
@@ -212,7 +245,7 @@ pub fn main() -> i32 {
         Some(Command::Baseline {
             action: BaselineAction::Write { scan },
         }) => {
-            let mut config = Config::from_args(scan);
+            let mut config = Config::from_args(*scan);
             config.write_baseline = true;
             run(&config)
         }
@@ -503,6 +536,7 @@ pub fn run(config: &Config) -> i32 {
     );
     let summary = Summary {
         interrupted: interrupt::interrupted(),
+        binary_mode: config.limits.binary.as_str(),
         sample_rows: config.db.sample_rows,
         shard: config
             .scale
@@ -603,7 +637,7 @@ fn visit(
                 return if depth == 0 {
                     shared.error(&display(&path), why)
                 } else {
-                    shared.skip(&display(&path), why)
+                    shared.skip(&display(&path), "symlink", why)
                 };
             }
             let path = walk::error_path(&err).unwrap_or_default();
@@ -623,7 +657,14 @@ fn visit(
     }
     match action {
         Action::Descend => {}
-        Action::Skip(why) => shared.skip(&path, why),
+        Action::Skip(why) => {
+            let reason = if why.starts_with("symbolic link") {
+                "symlink"
+            } else {
+                "special-file"
+            };
+            shared.skip(&path, reason, why)
+        }
         Action::Stream => match File::open(entry.path()) {
             Ok(f) => {
                 enlarge_pipe(&f);
@@ -633,7 +674,11 @@ fn visit(
         },
         Action::File => {
             if is_config_file(shared, entry.path()) {
-                return shared.skip(&path, "the configuration file in use: not scanned");
+                return shared.skip(
+                    &path,
+                    "config-file",
+                    "the configuration file in use: not scanned",
+                );
             }
             let share = match entry.metadata() {
                 Ok(md) if plan.shard.is_some() => {
@@ -654,7 +699,7 @@ fn visit(
                             "larger than --max-filesize ({} > {max} bytes): not scanned",
                             md.len()
                         );
-                        shared.skip(&path, &why);
+                        shared.skip(&path, "max-filesize", &why);
                         return;
                     }
                 }
@@ -760,6 +805,11 @@ fn scan_file(
             *buf = search_columns(shared, searcher, file, shown, output, header);
             return;
         }
+        Sniffed::Format(format) => {
+            let out = std::mem::take(buf);
+            *buf = formats::scan_file(shared, searcher, file, shown, format, out);
+            return;
+        }
         Sniffed::Plain => {
             InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf))
         }
@@ -782,21 +832,24 @@ enum Sniffed {
     Sqlite,
     /// A delimited file whose first row is a header: scanned with its columns as context.
     Columns(csv_columns::Header),
+    /// Not plain text: compressed, an archive, a document, another encoding, binary
+    /// ([`crate::extract`]).
+    Format(crate::extract::Format),
     Plain,
 }
 
 /// Reads the start of `file` (with `pread`, leaving its position alone) to tell a SQLite
-/// database or a delimited file with a header from any other file. A file not named like a
-/// delimited file costs one 16-byte read.
+/// database, a delimited file with a header, or another format ([`crate::extract::sniff`])
+/// from plain text. A file not named like a delimited file costs one read of 8 KiB.
 fn sniff(shared: &Shared, file: &File, path: &Path) -> Sniffed {
+    // One read of the first 8 KiB tells every format but a delimited file's columns.
+    let by_content = || match formats::sniff_file(file) {
+        crate::extract::Format::Plain => Sniffed::Plain,
+        crate::extract::Format::Sqlite => Sniffed::Sqlite,
+        other => Sniffed::Format(other),
+    };
     if !csv_columns::is_delimited_name(path) {
-        let mut head = [0; 16];
-        let n = read_head(file, &mut head);
-        return if db::sqlite::is_sqlite(&head[..n]) {
-            Sniffed::Sqlite
-        } else {
-            Sniffed::Plain
-        };
+        return by_content();
     }
     let mut head = vec![0; csv_columns::HEAD];
     let n = read_head(file, &mut head);
@@ -805,7 +858,7 @@ fn sniff(shared: &Shared, file: &File, path: &Path) -> Sniffed {
     }
     match csv_columns::sniff(&head[..n], n < head.len(), &shared.cells) {
         Some(header) => Sniffed::Columns(header),
-        None => Sniffed::Plain,
+        None => by_content(),
     }
 }
 
@@ -887,11 +940,20 @@ fn search_split(
     finish_output(shared, shown, output, res)
 }
 
-fn scan_stream<R: Read>(shared: &Shared, shown: &str, reader: R) {
+fn scan_stream<R: Read>(shared: &Shared, shown: &str, mut reader: R) {
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
+    let mut head = [0u8; crate::extract::HEAD];
+    let (format, n) = match formats::sniff(&mut reader, &mut head) {
+        Ok(sniffed) => sniffed,
+        Err(e) => return shared.error(shown, &format!("read error: {e}")),
+    };
+    let head = &head[..n];
+    if !format.is_plain() {
+        return formats::scan_stream(shared, &mut reader, head, shown, format);
+    }
     let mut searcher = Searcher::new(STREAM_CHUNK);
     let output = InputOutput::new(&shared.out, Place::new(shown), true, Vec::new());
-    search(shared, &mut searcher, reader, shown, output);
+    search(shared, &mut searcher, head.chain(reader), shown, output);
 }
 
 /// Searches one input into its output, counts, and reports a read error after the findings

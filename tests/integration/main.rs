@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod config;
 mod db;
+mod formats;
 mod gate;
 mod hostile;
 mod kinds;
