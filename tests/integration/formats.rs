@@ -8,30 +8,16 @@ use std::io::{Cursor, Write};
 
 use serde_json::Value;
 
-use crate::util::{run_in, tree, Run};
+use crate::util::{checked_cpr, run_in, tree, Run};
 
-/// A computed CPR number `DDMMYY-SSSS` for a 1990s birth date (7th digit 0-3 gives the 1900s),
-/// with a valid modulus 11 check digit: the serial is moved on until one exists.
+/// A computed CPR number `DDMMYY-SSSS` (7th digit 0-3: the 1900s) with a valid modulus 11
+/// check digit: the serial is moved on until one exists.
 fn cpr(day: u8, month: u8, yy: u8, serial: u16) -> String {
-    const W: [u32; 10] = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
-    let mut s = serial % 1000;
+    let date = format!("{day:02}{month:02}{yy:02}");
+    let mut s = serial % 400;
     loop {
-        let d = [
-            day / 10,
-            day % 10,
-            month / 10,
-            month % 10,
-            yy / 10,
-            yy % 10,
-            (s / 100 % 4) as u8,
-            (s / 10 % 10) as u8,
-            (s % 10) as u8,
-        ];
-        let sum: u32 = d.iter().zip(W).map(|(&x, w)| u32::from(x) * w).sum();
-        let check = (11 - sum % 11) % 11;
-        if check < 10 {
-            let digits: String = d.iter().map(|x| char::from(b'0' + x)).collect();
-            return format!("{}-{}{check}", &digits[..6], &digits[6..]);
+        if let Some(n) = checked_cpr(&date, &format!("{s:03}")) {
+            return format!("{}-{}", &n[..6], &n[6..]);
         }
         s = (s + 1) % 400;
     }

@@ -179,6 +179,11 @@ pub fn first_line_before_eof(stdout: ChildStdout) -> String {
 /// check digit computed here. Made up, never looked up. Panics when the prefix has no check
 /// digit (it would be 10): pick another serial.
 pub fn generated_cpr(ddmmyy: &str, s789: &str) -> String {
+    checked_cpr(ddmmyy, s789).unwrap_or_else(|| panic!("{ddmmyy}-{s789}? has no check digit"))
+}
+
+/// [`generated_cpr`], or `None` when the prefix has no check digit.
+pub fn checked_cpr(ddmmyy: &str, s789: &str) -> Option<String> {
     const WEIGHTS: [u32; 9] = [4, 3, 2, 7, 6, 5, 4, 3, 2];
     let prefix = format!("{ddmmyy}{s789}");
     assert!(prefix.len() == 9 && prefix.bytes().all(|b| b.is_ascii_digit()));
@@ -188,8 +193,7 @@ pub fn generated_cpr(ddmmyy: &str, s789: &str) -> String {
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
     let check = (11 - sum % 11) % 11;
-    assert!(check < 10, "{ddmmyy}-{s789}? has no check digit");
-    format!("{prefix}{check}")
+    (check < 10).then(|| format!("{prefix}{check}"))
 }
 
 /// The three ways a number is usually written: `DDMMYYSSSS`, `DDMMYY-SSSS`, `DDMMYY SSSS`.
