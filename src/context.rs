@@ -532,6 +532,19 @@ mod tests {
             .collect()
     }
 
+    /// [`automaton_matches`] of `hay[from..to]`, at offsets into `hay`.
+    fn automaton_matches_in(
+        patterns: &[Vec<u8>],
+        hay: &[u8],
+        from: usize,
+        to: usize,
+    ) -> Vec<(usize, usize, usize)> {
+        automaton_matches(patterns, &hay[from..to])
+            .into_iter()
+            .map(|(s, e, i)| (s + from, e + from, i))
+            .collect()
+    }
+
     fn search_matches(
         search: &WordSearch,
         hay: &[u8],
@@ -657,13 +670,9 @@ mod tests {
                 rng.next() as usize % (len + 1)
             };
             let to = from + rng.next() as usize % (len - from + 1);
-            let expected: Vec<_> = automaton_matches(&patterns, &hay[from..to])
-                .into_iter()
-                .map(|(s, e, i)| (s + from, e + from, i))
-                .collect();
             assert_eq!(
                 search_matches(&search, &hay, from, to),
-                expected,
+                automaton_matches_in(&patterns, &hay, from, to),
                 "round {round}: {patterns:?} in {hay:?}[{from}..{to}]"
             );
         }
@@ -718,13 +727,9 @@ mod tests {
             }
             let from = rng.next() as usize % hay.len();
             let to = from + rng.next() as usize % (hay.len() - from + 1);
-            let expected: Vec<_> = automaton_matches(&patterns, &hay[from..to])
-                .into_iter()
-                .map(|(s, e, i)| (s + from, e + from, i))
-                .collect();
             assert_eq!(
                 search_matches(&search, &hay, from, to),
-                expected,
+                automaton_matches_in(&patterns, &hay, from, to),
                 "round {round}"
             );
         }
