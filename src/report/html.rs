@@ -124,7 +124,7 @@ fn header(page: &mut String, input: &ReportInput, tally: &Tally) {
             .join(", ")
     };
     let derived = if h.roots_derived {
-        " <small>(the folder all records share)</small>"
+        " <small>(the folder common to all records)</small>"
     } else {
         ""
     };
@@ -295,7 +295,7 @@ fn chart(page: &mut String, scans: &[ScanPoint]) {
     const H: f64 = 200.0;
     const LEFT: f64 = 56.0;
     const RIGHT: f64 = 16.0;
-    const TOP: f64 = 14.0;
+    const TOP: f64 = 22.0;
     const BOTTOM: f64 = 30.0;
     let max = scans.iter().map(|s| s.findings).max().unwrap_or(0).max(1);
     let x = |i: usize| {
@@ -343,20 +343,28 @@ fn chart(page: &mut String, scans: &[ScanPoint]) {
         line(&|s| Some(s.findings))
     );
     for (i, s) in scans.iter().enumerate() {
+        // The first and last labels grow inwards, so none is cut at the edge.
+        let anchor = match i {
+            0 if scans.len() > 1 => "start",
+            i if i + 1 == scans.len() && i > 0 => "end",
+            _ => "middle",
+        };
         let _ = write!(
             page,
             "<circle class=\"point\" data-point=\"{i}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\">\
              <title>{}: {} findings</title></circle>\
-             <text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+             <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>\
+             <text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>\n",
             x(i),
             y(s.findings),
             esc(&s.label),
             num(s.findings),
             x(i),
+            y(s.findings) - 9.0,
+            num(s.findings),
+            x(i),
             H - 10.0,
-            esc(&s.when.as_deref().map_or(format!("#{}", i + 1), |w| {
-                w.get(..10).unwrap_or(w).to_string()
-            }))
+            esc(&short_label(i, s))
         );
     }
     page.push_str("</svg>\n");
@@ -366,6 +374,14 @@ fn chart(page: &mut String, scans: &[ScanPoint]) {
              <span class=\"key new\"></span> new since the scan before</p>\n",
         );
     }
+}
+
+/// A scan's name under its point: `#2 feb` (the file's name without folder and `.jsonl`).
+fn short_label(i: usize, s: &ScanPoint) -> String {
+    let name = s.label.rsplit('/').next().unwrap_or(&s.label);
+    let name = name.strip_suffix(".jsonl").unwrap_or(name);
+    let name: String = name.chars().take(18).collect();
+    format!("#{} {name}", i + 1)
 }
 
 fn top_files(page: &mut String, tally: &Tally, n: usize) {
@@ -580,6 +596,7 @@ code{font:13px/1.3 ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;word-b
 .facts dt{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .facts dd{margin:2px 0 0;font-size:17px;font-weight:600}
 .facts dd code{font-size:14px}
+.facts dd small{display:block;font-weight:400;font-size:12px;color:var(--muted)}
 .facts .bad{color:var(--high)}
 .warning{background:#fff4e5;border-left:4px solid var(--medium);padding:8px 12px;margin:8px 0}
 nav{padding:10px 0 12px}
@@ -600,6 +617,7 @@ a{color:var(--accent)}
 .chart{width:100%;max-width:760px;height:auto;display:block}
 .chart .grid{stroke:var(--line)}
 .chart .axis{font-size:11px;fill:var(--muted)}
+.chart .value{font-size:11px;font-weight:600;fill:var(--fg)}
 .chart .line{fill:none;stroke-width:2.5}
 .chart .total{stroke:var(--accent)}
 .chart .new{stroke:var(--high);stroke-dasharray:5 4}
@@ -622,8 +640,8 @@ details.file[open]>summary{margin-bottom:6px}
 table.rows{font-size:13px}
 .reasons{color:var(--muted)}
 .badge{display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;font-weight:600;color:#fff;background:var(--low)}
-.badge.high{background:var(--high)}
-.badge.medium{background:var(--medium)}
+.badge.high{background:var(--high);color:#fff}
+.badge.medium{background:var(--medium);color:#fff}
 .tag{display:inline-block;padding:0 5px;border-radius:4px;font-size:11px;background:var(--soft);color:var(--muted)}
 .tag.new{background:#fde7e6;color:var(--high)}
 .controls input{padding:4px 8px;min-width:260px;font:inherit}
