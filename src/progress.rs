@@ -250,11 +250,7 @@ mod tests {
     #[test]
     fn eta_is_the_time_left_at_the_rate_so_far() {
         // A quarter of the bytes in 30 s: three quarters left take 90 s.
-        let l = line(
-            at(10, 250, 0),
-            Duration::from_secs(30),
-            Some((40, 1000)),
-        );
+        let l = line(at(10, 250, 0), Duration::from_secs(30), Some((40, 1000)));
         assert!(l.ends_with(" · 25% · ETA 1m 30s"), "{l}");
     }
 

@@ -607,7 +607,12 @@ fn progress_reader(stats: &Arc<Stats>) -> impl Fn() -> progress::Snapshot + Send
     move || progress::Snapshot {
         files: stats.files.load(Ordering::Relaxed),
         bytes: stats.bytes.load(Ordering::Relaxed),
-        findings: stats.findings.iter().flatten().map(|n| n.load(Ordering::Relaxed)).sum(),
+        findings: stats
+            .findings
+            .iter()
+            .flatten()
+            .map(|n| n.load(Ordering::Relaxed))
+            .sum(),
     }
 }
 

@@ -249,7 +249,9 @@ fn trend(page: &mut String, scans: &[ScanPoint]) {
         );
     }
     chart(page, scans);
-    let changes = scans.iter().any(|s| s.new.is_some() || s.resolved.is_some());
+    let changes = scans
+        .iter()
+        .any(|s| s.new.is_some() || s.resolved.is_some());
     page.push_str(
         "<table class=\"counts\" id=\"trend-table\">\n<thead><tr><th>#</th><th>Scan</th><th>When</th>\
          <th class=\"n\">Findings</th><th>By kind</th>",
@@ -306,15 +308,15 @@ fn chart(page: &mut String, scans: &[ScanPoint]) {
         }
     };
     let y = |n: u64| TOP + (H - TOP - BOTTOM) * (1.0 - n as f64 / max as f64);
-    let _ = write!(
+    let _ = writeln!(
         page,
-        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"Findings per scan\">\n"
+        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"Findings per scan\">"
     );
     for n in [0, max / 2, max] {
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>\
-             <text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
+             <text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             W - RIGHT,
             LEFT - 6.0,
             y(n) + 4.0,
@@ -349,12 +351,12 @@ fn chart(page: &mut String, scans: &[ScanPoint]) {
             i if i + 1 == scans.len() && i > 0 => "end",
             _ => "middle",
         };
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<circle class=\"point\" data-point=\"{i}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\">\
              <title>{}: {} findings</title></circle>\
              <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>\
-             <text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>\n",
+             <text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
             x(i),
             y(s.findings),
             esc(&s.label),
@@ -427,10 +429,10 @@ fn tree(page: &mut String, tally: &Tally) {
 fn folder_items(page: &mut String, folder: &Folder, tally: &Tally, depth: usize) {
     page.push_str("<ul>\n");
     for sub in &folder.folders {
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<li><details{}><summary><span class=\"folder\">{}/</span> \
-             <span class=\"count\" data-folder-total=\"{}\">{}</span></summary>\n",
+             <span class=\"count\" data-folder-total=\"{}\">{}</span></summary>",
             if depth < 2 { " open" } else { "" },
             esc(sub.name.trim_end_matches('/')),
             esc(&sub.name),
@@ -475,10 +477,10 @@ fn details(page: &mut String, input: &ReportInput, tally: &Tally, limit: usize) 
     let mut cut = 0;
     for (i, f) in tally.files.iter().enumerate() {
         let p = esc(&f.path);
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<details class=\"file\" id=\"f-{i}\" data-path=\"{p}\"><summary><code>{p}</code> \
-             <span class=\"count\" data-file-findings=\"{p}\">{}</span> {}</summary>\n",
+             <span class=\"count\" data-file-findings=\"{p}\">{}</span> {}</summary>",
             num(f.counts.total()),
             confidence_split(&f.counts)
         );
@@ -548,7 +550,8 @@ fn rows<'a>(page: &mut String, findings: impl Iterator<Item = &'a FindingRow>) {
 
 fn problems(page: &mut String, input: &ReportInput) {
     let errors = input.problems.iter().filter(|p| !p.skipped).count();
-    let _ = write!(
+    let _ =
+        write!(
         page,
         "<section id=\"problems\">\n<h2>Errors and skips</h2>\n<p>{} error record{} (not read), \
          {} skip record{} (left out on purpose).</p>\n",

@@ -90,7 +90,9 @@ fn open(file: &Path) -> Result<model::Source<'static>, String> {
 /// never sees half a page.
 fn write_page(path: &Path, page: &str) -> io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let name = path.file_name().map_or("report".into(), |n| n.to_string_lossy());
+    let name = path
+        .file_name()
+        .map_or("report".into(), |n| n.to_string_lossy());
     let tmp = dir
         .unwrap_or(Path::new("."))
         .join(format!(".{name}.{}.tmp", std::process::id()));

@@ -256,7 +256,12 @@ fn finding_row(v: &Value) -> FindingRow {
         field: opt_text(v, "field"),
         key: v["key"].as_object().map(|key| {
             key.iter()
-                .map(|(k, val)| format!("{k}={}", val.as_str().map_or(val.to_string(), str::to_string)))
+                .map(|(k, val)| {
+                    format!(
+                        "{k}={}",
+                        val.as_str().map_or(val.to_string(), str::to_string)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         }),
@@ -267,7 +272,11 @@ fn finding_row(v: &Value) -> FindingRow {
         confidence: opt_text(v, "confidence").unwrap_or_default(),
         reasons: v["reasons"]
             .as_array()
-            .map(|rs| rs.iter().filter_map(|r| r.as_str().map(str::to_string)).collect())
+            .map(|rs| {
+                rs.iter()
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default(),
         status: opt_text(v, "status"),
     }
@@ -396,7 +405,11 @@ mod tests {
         )])
         .unwrap();
         assert_eq!(input.findings[0].masked, "010190-****");
-        assert!(!input.findings[1].masked.contains("1234"), "{:?}", input.findings[1]);
+        assert!(
+            !input.findings[1].masked.contains("1234"),
+            "{:?}",
+            input.findings[1]
+        );
     }
 
     #[test]
@@ -413,7 +426,10 @@ mod tests {
             ("bank-account", "1234 0001234567"),
         ] {
             let once = remask(kind, false, raw);
-            assert_eq!(once, crate::mask::mask(Kind::from_name(kind).unwrap(), raw.as_bytes()));
+            assert_eq!(
+                once,
+                crate::mask::mask(Kind::from_name(kind).unwrap(), raw.as_bytes())
+            );
             assert_ne!(once, raw, "{kind} is masked");
             assert_eq!(remask(kind, false, &once), once, "{kind}");
         }
@@ -463,8 +479,8 @@ mod tests {
 
     #[test]
     fn a_line_that_is_not_json_is_an_error_naming_the_line() {
-        let err = from_json_lines(vec![source("bad", "{\"type\":\"finding\"}\nnot json\n")])
-            .unwrap_err();
+        let err =
+            from_json_lines(vec![source("bad", "{\"type\":\"finding\"}\nnot json\n")]).unwrap_err();
         assert!(err.contains("bad: line 2"), "{err}");
     }
 

@@ -15,7 +15,10 @@ pub struct Counts(pub [u64; 3]);
 
 impl Counts {
     fn add(&mut self, confidence: &str) {
-        let i = CONFIDENCES.iter().position(|c| *c == confidence).unwrap_or(2);
+        let i = CONFIDENCES
+            .iter()
+            .position(|c| *c == confidence)
+            .unwrap_or(2);
         self.0[i] += 1;
     }
 
@@ -90,7 +93,10 @@ impl Tally {
         let mut order: Vec<usize> = (0..self.files.len()).collect();
         order.sort_by(|&a, &b| {
             let (fa, fb) = (&self.files[a], &self.files[b]);
-            fb.counts.total().cmp(&fa.counts.total()).then(fa.path.cmp(&fb.path))
+            fb.counts
+                .total()
+                .cmp(&fa.counts.total())
+                .then(fa.path.cmp(&fb.path))
         });
         order.truncate(n);
         order
@@ -226,7 +232,11 @@ mod tests {
             row("c", "cpr", "high"),
             row("c", "cpr", "high"),
         ]);
-        let top: Vec<&str> = t.top_files(2).iter().map(|&i| t.files[i].path.as_str()).collect();
+        let top: Vec<&str> = t
+            .top_files(2)
+            .iter()
+            .map(|&i| t.files[i].path.as_str())
+            .collect();
         assert_eq!(top, ["c", "a"]);
     }
 }

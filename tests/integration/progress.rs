@@ -15,7 +15,11 @@ fn progress_line_is_never_written_when_stderr_is_not_a_terminal() {
     let plain = run_in(Some(dir.path()), &["--no-config", "a"], b"");
     assert_eq!(plain.status, 1);
     assert_eq!(plain.stderr, "");
-    let text = run_in(Some(dir.path()), &["--no-config", "--format", "text", "a"], b"");
+    let text = run_in(
+        Some(dir.path()),
+        &["--no-config", "--format", "text", "a"],
+        b"",
+    );
     let quiet = run_in(
         Some(dir.path()),
         &["--no-config", "--format", "text", "--quiet", "a"],
@@ -28,7 +32,11 @@ fn progress_line_is_never_written_when_stderr_is_not_a_terminal() {
         Some(format!("{}|{tail}", head.rsplit_once(", ")?.0))
     };
     assert!(untimed(&text.stderr).is_some(), "{:?}", text.stderr);
-    assert_eq!(untimed(&text.stderr), untimed(&quiet.stderr), "--quiet changes nothing here");
+    assert_eq!(
+        untimed(&text.stderr),
+        untimed(&quiet.stderr),
+        "--quiet changes nothing here"
+    );
     assert_eq!(text.stdout, quiet.stdout);
 }
 
@@ -53,7 +61,11 @@ fn progress_line_is_drawn_under_a_terminal_and_wiped_at_the_end() {
     }
     let dir = tree(&[]);
     let fifo = dir.path().join("stream");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let exe = bin().get_program().to_owned();
     let inner = format!(
         "'{}' --today {TODAY} --no-config --output out.jsonl stream",
@@ -109,8 +121,14 @@ fn progress_line_is_drawn_under_a_terminal_and_wiped_at_the_end() {
     let status = script.wait().unwrap();
     let screen = String::from_utf8_lossy(&seen);
     assert_eq!(status.code(), Some(1), "a finding: {screen:?}");
-    assert!(screen.contains("\r0 files · ") || screen.contains("\r1 file · "), "{screen:?}");
-    assert!(screen.ends_with("\r\x1b[K"), "the line is wiped at the end: {screen:?}");
+    assert!(
+        screen.contains("\r0 files · ") || screen.contains("\r1 file · "),
+        "{screen:?}"
+    );
+    assert!(
+        screen.ends_with("\r\x1b[K"),
+        "the line is wiped at the end: {screen:?}"
+    );
     assert!(!screen.contains(&cpr), "the line shows no value");
     let out = std::fs::read_to_string(dir.path().join("out.jsonl")).unwrap();
     assert!(out.ends_with("}\n") && out.contains("\"type\":\"summary\""));

@@ -35,10 +35,7 @@ fn share() -> Share {
         .iter()
         .map(|(p, d)| (p.as_str(), d.as_slice()))
         .collect();
-    let mut raw: Vec<String> = [&a, &b, &c]
-        .iter()
-        .flat_map(|n| written_forms(n))
-        .collect();
+    let mut raw: Vec<String> = [&a, &b, &c].iter().flat_map(|n| written_forms(n)).collect();
     raw.push("jens.hansen@example.dk".into());
     Share {
         dir: tree(&borrowed),
@@ -93,7 +90,12 @@ fn dom_of(browser: &Path, page: &Path) -> String {
     let out = Command::new("timeout")
         .arg("120")
         .arg(browser)
-        .args(["--headless", "--disable-gpu", "--no-sandbox", "--virtual-time-budget=2000"])
+        .args([
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--virtual-time-budget=2000",
+        ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
         .arg(format!("file://{}", page.display()))
@@ -137,7 +139,10 @@ fn shown(html: &str, attr: &str) -> Vec<(String, u64)> {
         .map(|(at, _)| {
             let rest = &html[at + start.len()..];
             let value = &rest[..rest.find('"').expect("closing quote")];
-            (unescape(value), number_in(rest, &format!("{attr}={value:?}")))
+            (
+                unescape(value),
+                number_in(rest, &format!("{attr}={value:?}")),
+            )
         })
         .collect()
 }
@@ -159,8 +164,12 @@ fn check_numbers(html: &str, scans: &[Vec<serde_json::Value>]) {
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_file: BTreeMap<String, u64> = BTreeMap::new();
     for f in &current {
-        *by_kind.entry(f["kind"].as_str().unwrap().into()).or_default() += 1;
-        *by_file.entry(f["path"].as_str().unwrap().into()).or_default() += 1;
+        *by_kind
+            .entry(f["kind"].as_str().unwrap().into())
+            .or_default() += 1;
+        *by_file
+            .entry(f["path"].as_str().unwrap().into())
+            .or_default() += 1;
     }
     let kinds: BTreeMap<String, u64> = shown(html, "data-kind-total").into_iter().collect();
     assert_eq!(kinds, by_kind);
@@ -168,7 +177,10 @@ fn check_numbers(html: &str, scans: &[Vec<serde_json::Value>]) {
     assert_eq!(files, by_file);
     assert_eq!(shown_id(html, "files-with-findings"), by_file.len() as u64);
     let summary = scans.last().unwrap().last().unwrap();
-    assert_eq!(shown_id(html, "files-scanned"), summary["files"].as_u64().unwrap());
+    assert_eq!(
+        shown_id(html, "files-scanned"),
+        summary["files"].as_u64().unwrap()
+    );
     let trend: Vec<u64> = shown(html, "data-scan-findings")
         .into_iter()
         .map(|(_, n)| n)
@@ -217,7 +229,8 @@ fn report_in_a_browser_shows_the_numbers_of_the_json_lines() {
     let dom = dom_of(&browser, &share.dir.path().join("r.html"));
     check_numbers(&dom, &scans);
     assert!(
-        dom.contains("weird &lt;b&gt;\"&amp;'ø.txt") || dom.contains("weird &lt;b&gt;&quot;&amp;'ø.txt"),
+        dom.contains("weird &lt;b&gt;\"&amp;'ø.txt")
+            || dom.contains("weird &lt;b&gt;&quot;&amp;'ø.txt"),
         "the odd file name is shown as text"
     );
     assert_no_raw_value(&html, &share);
