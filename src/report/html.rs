@@ -702,6 +702,37 @@ mod tests {
     }
 
     #[test]
+    fn new_and_resolved_columns_appear_only_when_a_scan_records_them() {
+        let plain = ScanPoint {
+            findings: 3,
+            ..ScanPoint::default()
+        };
+        let with_changes = ScanPoint {
+            new: Some(2),
+            resolved: Some(1),
+            ..plain.clone()
+        };
+        let page = |scans: Vec<ScanPoint>| {
+            render(
+                &ReportInput {
+                    scans,
+                    ..ReportInput::default()
+                },
+                Options::default(),
+            )
+        };
+        let without = page(vec![plain.clone(), plain.clone()]);
+        assert!(!without.contains("data-scan-new"));
+        let with = page(vec![plain, with_changes]);
+        assert!(with.contains("data-scan-new=\"1\">2<"), "{with}");
+        assert!(with.contains("data-scan-resolved=\"1\">1<"));
+        assert!(
+            with.contains("data-scan-new=\"0\">–<"),
+            "unknown is a dash, not 0"
+        );
+    }
+
+    #[test]
     fn numbers_group_thousands_with_a_narrow_space() {
         assert_eq!(num(0), "0");
         assert_eq!(num(999), "999");
