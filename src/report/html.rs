@@ -190,12 +190,14 @@ fn header(page: &mut String, input: &ReportInput, tally: &Tally) {
     );
 }
 
-fn counts_cells(page: &mut String, counts: &Counts, attr: &str) {
+/// The high, medium and low cells of a row; each has `data-count="ROW/CONFIDENCE"` (e.g.
+/// `kind:cpr/high`, `all/low`, `file:PATH/medium`, `ROW` already escaped).
+fn counts_cells(page: &mut String, counts: &Counts, row: &str) {
     for (i, c) in CONFIDENCES.iter().enumerate() {
         let n = counts.0[i];
         let _ = write!(
             page,
-            "<td class=\"n {c}{}\" data-confidence=\"{c}\"{attr}>{}</td>",
+            "<td class=\"n {c}{}\" data-confidence=\"{c}\" data-count=\"{row}/{c}\">{}</td>",
             if n == 0 { " zero" } else { "" },
             num(n)
         );
@@ -211,7 +213,7 @@ fn totals(page: &mut String, tally: &Tally) {
     for (kind, counts) in &tally.by_kind {
         let k = esc(kind);
         let _ = write!(page, "<tr data-kind=\"{k}\"><th>{k}</th>");
-        counts_cells(page, counts, "");
+        counts_cells(page, counts, &format!("kind:{k}"));
         let _ = writeln!(
             page,
             "<td class=\"n total\" data-kind-total=\"{k}\">{}</td></tr>",
@@ -222,7 +224,7 @@ fn totals(page: &mut String, tally: &Tally) {
         page.push_str("<tr><td colspan=\"5\">No findings.</td></tr>\n");
     }
     page.push_str("</tbody>\n<tfoot><tr><th>All kinds</th>");
-    counts_cells(page, &tally.total, " data-total");
+    counts_cells(page, &tally.total, "all");
     let _ = write!(
         page,
         "<td class=\"n total\" id=\"total-findings-table\">{}</td></tr></tfoot>\n</table>\n\
@@ -402,7 +404,7 @@ fn top_files(page: &mut String, tally: &Tally, n: usize) {
             page,
             "<tr data-top-file=\"{p}\"><td class=\"path\"><a href=\"#f-{i}\">{p}</a></td>"
         );
-        counts_cells(page, &f.counts, "");
+        counts_cells(page, &f.counts, &format!("file:{p}"));
         let _ = writeln!(
             page,
             "<td class=\"n total\" data-file-total=\"{p}\">{}</td></tr>",

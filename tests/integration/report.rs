@@ -173,6 +173,22 @@ fn check_numbers(html: &str, scans: &[Vec<serde_json::Value>]) {
     }
     let kinds: BTreeMap<String, u64> = shown(html, "data-kind-total").into_iter().collect();
     assert_eq!(kinds, by_kind);
+    // Per kind and confidence, and per confidence in all (cells of zero included).
+    let mut cells: BTreeMap<String, u64> = BTreeMap::new();
+    for f in &current {
+        let conf = f["confidence"].as_str().unwrap();
+        *cells
+            .entry(format!("kind:{}/{conf}", f["kind"].as_str().unwrap()))
+            .or_default() += 1;
+        *cells.entry(format!("all/{conf}")).or_default() += 1;
+    }
+    let shown_cells: BTreeMap<String, u64> = shown(html, "data-count")
+        .into_iter()
+        .filter(|(k, n)| !k.starts_with("file:") && *n > 0)
+        .collect();
+    assert_eq!(shown_cells, cells);
+    // The tree's top folder holds every finding.
+    assert_eq!(shown(html, "data-folder-total")[0].1, current.len() as u64);
     let files: BTreeMap<String, u64> = shown(html, "data-file-findings").into_iter().collect();
     assert_eq!(files, by_file);
     assert_eq!(shown_id(html, "files-with-findings"), by_file.len() as u64);
