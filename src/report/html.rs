@@ -334,6 +334,14 @@ fn chart(page: &mut String, scans: &[ScanPoint]) {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    let kinds = chart_kinds(scans);
+    for (k, kind) in kinds.iter().enumerate() {
+        let _ = writeln!(
+            page,
+            "<polyline class=\"line kind k{k}\" points=\"{}\"/>",
+            line(&|s| Some(s.by_kind.get(kind).copied().unwrap_or(0)))
+        );
+    }
     if scans.iter().any(|s| s.new.is_some()) {
         let _ = writeln!(
             page,
@@ -371,13 +379,35 @@ fn chart(page: &mut String, scans: &[ScanPoint]) {
             esc(&short_label(i, s))
         );
     }
-    page.push_str("</svg>\n");
-    if scans.iter().any(|s| s.new.is_some()) {
-        page.push_str(
-            "<p class=\"legend\"><span class=\"key total\"></span> all findings \
-             <span class=\"key new\"></span> new since the scan before</p>\n",
-        );
+    page.push_str("</svg>\n<p class=\"legend\"><span class=\"key total\"></span> all findings");
+    for (k, kind) in kinds.iter().enumerate() {
+        let _ = write!(page, " <span class=\"key k{k}\"></span> {}", esc(kind));
     }
+    if scans.iter().any(|s| s.new.is_some()) {
+        page.push_str(" <span class=\"key new\"></span> new since the scan before");
+    }
+    page.push_str("</p>\n");
+}
+
+/// The kinds drawn as lines of their own: up to four with the most findings over all scans,
+/// when more than one kind was found (one kind's line would be the total's).
+fn chart_kinds(scans: &[ScanPoint]) -> Vec<String> {
+    let mut sums: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    for s in scans {
+        for (k, n) in &s.by_kind {
+            *sums.entry(k).or_default() += n;
+        }
+    }
+    let mut kinds: Vec<(&str, u64)> = sums.into_iter().filter(|(_, n)| *n > 0).collect();
+    if kinds.len() < 2 {
+        return Vec::new();
+    }
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    kinds
+        .into_iter()
+        .take(4)
+        .map(|(k, _)| k.to_string())
+        .collect()
 }
 
 /// A scan's name under its point: `#2 feb` (the file's name without folder and `.jsonl`).
@@ -630,6 +660,12 @@ a{color:var(--accent)}
 .legend .key{display:inline-block;width:18px;height:3px;vertical-align:middle;margin:0 4px 0 12px}
 .legend .key.total{background:var(--accent)}
 .legend .key.new{background:var(--high)}
+.chart .kind{stroke-width:1.5;opacity:.9}
+.chart .k0,.legend .k0{stroke:#2e9e6b;background:#2e9e6b}
+.chart .k1,.legend .k1{stroke:#8a56c2;background:#8a56c2}
+.chart .k2,.legend .k2{stroke:#d0892b;background:#d0892b}
+.chart .k3,.legend .k3{stroke:#6b7a8f;background:#6b7a8f}
+.legend{font-size:13px;color:var(--muted)}
 .tree ul{list-style:none;margin:0;padding-left:20px}
 .tree>ul{padding-left:0}
 .tree li{margin:2px 0}
