@@ -178,6 +178,11 @@ pub struct ScanArgs {
     )]
     pub output: Option<PathBuf>,
 
+    /// No progress line on stderr (it is shown only when stderr is a terminal and the records
+    /// go elsewhere).
+    #[arg(short, long)]
+    pub quiet: bool,
+
     #[command(flatten)]
     pub detect: DetectArgs,
 }
@@ -233,6 +238,9 @@ pub enum Command {
     /// ordered by path and offset, summaries added up, errors kept. Refuses missing or
     /// duplicated shards and shards of different counts.
     Merge(crate::merge::MergeArgs),
+    /// Write one self-contained HTML page for people from JSON-lines outputs (oldest first;
+    /// the last is shown in detail): totals, folders, top files, trend, every finding masked.
+    Report(crate::report::ReportArgs),
     /// Work with the detection rules.
     Rules {
         #[command(subcommand)]
@@ -313,6 +321,7 @@ impl RedactArgs {
             limits: Limits::default(),
             db: DbOptions::default(),
             scale: Scale::default(),
+            quiet: true,
         }
     }
 }
@@ -416,6 +425,8 @@ pub struct Config {
     pub db: DbOptions,
     /// Shards, work lists and the output file of a sweep over several machines.
     pub scale: Scale,
+    /// `--quiet`: no progress line.
+    pub quiet: bool,
 }
 
 /// How a run fits into a sweep over several machines.
@@ -503,6 +514,7 @@ impl Config {
                 files_from: args.files_from.map(|f| (f, args.null)),
                 output: args.output,
             },
+            quiet: args.quiet,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use clap::Parser;
@@ -29,6 +29,7 @@ use crate::interrupt;
 use crate::output::{Gate, InputOutput, Output};
 use crate::place::Place;
 use crate::printer::{Printer, Summary};
+use crate::progress::{self, Progress};
 use crate::sarif;
 use crate::scanner::{KindSet, Scanner, ScannerBuilder};
 use crate::search::{search_parallel, search_range, SearchError, Searcher, PART};
@@ -157,7 +158,8 @@ struct Shared<'a> {
     config: &'a Config,
     scanner: Scanner,
     out: Output,
-    stats: Stats,
+    /// Shared with the progress line's thread, which only reads it.
+    stats: Arc<Stats>,
     /// The configuration file in use, canonical: it holds examples and allowlisted values by
     /// design, so a walk that meets it skips it.
     config_file: Option<PathBuf>,
@@ -257,6 +259,7 @@ pub fn main() -> i32 {
             findings: args.findings,
         }),
         Some(Command::Merge(args)) => crate::merge::main(&args),
+        Some(Command::Report(args)) => crate::report::main(&args),
         None => run(&Config::from_args(args.scan)),
     }
 }
@@ -487,15 +490,27 @@ pub fn run(config: &Config) -> i32 {
     }
     builder.inline_ignore(config.inline_ignore);
     let scanner = builder.build();
+    let show_progress = progress::wanted(config.quiet, config.scale.output.is_none());
+    let terminal = Arc::new(progress::Terminal::stderr());
+    let messages: Box<dyn io::Write + Send> = if show_progress {
+        Box::new(progress::Messages(terminal.clone()))
+    } else {
+        Box::new(io::stderr())
+    };
     let shared = Shared {
         config,
         cells: CellScanner::new(&scanner),
         scanner,
-        out: Output::new(data, Box::new(io::stderr()), printer).with_gate(gate),
-        stats: Stats::default(),
+        out: Output::new(data, messages, printer).with_gate(gate),
+        stats: Arc::default(),
         config_file: settings.path.as_deref().and_then(|p| p.canonicalize().ok()),
     };
 
+    let progress = if show_progress {
+        Progress::start(terminal, None, progress_reader(&shared.stats))
+    } else {
+        Progress::off()
+    };
     let mut pending: Vec<PathBuf> = Vec::new();
     for input in &config.inputs {
         match input {
@@ -524,6 +539,7 @@ pub fn run(config: &Config) -> i32 {
         }
     }
     walk_paths(&shared, &mut pending, &excludes);
+    drop(progress);
 
     let summary = shared.stats.summary(
         started.elapsed().as_millis().min(u64::MAX as u128) as u64,
@@ -583,6 +599,21 @@ pub fn run(config: &Config) -> i32 {
         return EXIT_CLEAN;
     }
     exit_status(&summary, failing)
+}
+
+/// What the progress line shows, read from the workers' counters (atomics only: no lock).
+fn progress_reader(stats: &Arc<Stats>) -> impl Fn() -> progress::Snapshot + Send + 'static {
+    let stats = Arc::clone(stats);
+    move || progress::Snapshot {
+        files: stats.files.load(Ordering::Relaxed),
+        bytes: stats.bytes.load(Ordering::Relaxed),
+        findings: stats
+            .findings
+            .iter()
+            .flatten()
+            .map(|n| n.load(Ordering::Relaxed))
+            .sum(),
+    }
 }
 
 fn exit_status(s: &Summary, failing: bool) -> i32 {
