@@ -851,15 +851,22 @@ fn sniff(shared: &Shared, file: &File, path: &Path) -> Sniffed {
     if !csv_columns::is_delimited_name(path) {
         return by_content();
     }
-    let mut head = vec![0; csv_columns::HEAD];
-    let n = read_head(file, &mut head);
-    if db::sqlite::is_sqlite(&head[..n]) {
-        return Sniffed::Sqlite;
-    }
-    match csv_columns::sniff(&head[..n], n < head.len(), &shared.cells) {
-        Some(header) => Sniffed::Columns(header),
-        None => by_content(),
-    }
+    // The 64 KiB head is a per-thread buffer: a fresh zeroed one per delimited file cost more
+    // (allocation and zeroing) than sniffing it.
+    let sniffed = CSV_HEAD.with_borrow_mut(|head| {
+        head.resize(csv_columns::HEAD, 0);
+        let n = read_head(file, head);
+        if db::sqlite::is_sqlite(&head[..n]) {
+            return Some(Sniffed::Sqlite);
+        }
+        csv_columns::sniff(&head[..n], n < head.len(), &shared.cells).map(Sniffed::Columns)
+    });
+    sniffed.unwrap_or_else(by_content)
+}
+
+thread_local! {
+    /// The buffer [`sniff`] reads a delimited file's head into; only `..n` of a read is looked at.
+    static CSV_HEAD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Fills `head` from the start of `file` as far as it goes; returns how far.
