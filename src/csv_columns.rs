@@ -303,16 +303,15 @@ impl<'a, S: Sink> CsvSink<'a, S> {
             pending: Vec::new(),
         }
     }
+}
 
-    fn column_of(&self, at: Cursor) -> Column {
+impl Header {
+    /// The column of the cell a cursor is in (none in the header row or past the last name).
+    fn column_at(&self, at: Cursor) -> Column {
         if at.row == 0 {
             return Column::default();
         }
-        self.header
-            .columns
-            .get(at.field)
-            .copied()
-            .unwrap_or_default()
+        self.columns.get(at.field).copied().unwrap_or_default()
     }
 }
 
@@ -324,16 +323,16 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
 
     /// Walks `bytes` 64 at a time, the cursor kept at the start of the block in hand; a
     /// finding's column is the cursor moved over the block's marks before it. The findings are
-    /// judged in place and the reported ones moved to the front.
+    /// judged in place (`retain_mut` visits each once, in order) and the dropped ones removed
+    /// with one move per later finding.
     fn settled(&mut self, bytes: &[u8], offset: u64) -> io::Result<()> {
         let d = self.header.delimiter;
         let mut pending = std::mem::take(&mut self.pending);
         let mut done = 0;
         let mut block = 0;
         let mut marks = Marks::of(&bytes[..bytes.len().min(64)], d);
-        let mut kept = 0;
-        for i in 0..pending.len() {
-            let at = (pending[i].offset.saturating_sub(offset) as usize).clamp(done, bytes.len());
+        pending.retain_mut(|f| {
+            let at = (f.offset.saturating_sub(offset) as usize).clamp(done, bytes.len());
             done = at;
             while at - block >= 64 {
                 self.at.step(marks);
@@ -342,13 +341,8 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
             }
             let mut here = self.at;
             here.step(marks.below(at - block));
-            if self.cells.judge(&mut pending[i], self.column_of(here)) {
-                if kept != i {
-                    pending.swap(kept, i);
-                }
-                kept += 1;
-            }
-        }
+            self.cells.judge(f, self.header.column_at(here))
+        });
         while block < bytes.len() {
             self.at.step(marks);
             block += 64;
@@ -356,10 +350,10 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
                 marks = Marks::of(&bytes[block..bytes.len().min(block + 64)], d);
             }
         }
-        let result = if kept > 0 {
-            self.inner.findings(&pending[..kept])
-        } else {
+        let result = if pending.is_empty() {
             Ok(())
+        } else {
+            self.inner.findings(&pending)
         };
         pending.clear();
         self.pending = pending;
