@@ -321,6 +321,17 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
         Ok(())
     }
 
+    /// Takes the part's findings without copying them when none are pending (always, from
+    /// [`crate::search::Searcher::search_reader`]): the two buffers trade places.
+    fn part(&mut self, batch: &mut Vec<Finding>, bytes: &[u8], offset: u64) -> io::Result<()> {
+        if self.pending.is_empty() {
+            std::mem::swap(&mut self.pending, batch);
+        } else {
+            self.pending.append(batch);
+        }
+        self.settled(bytes, offset)
+    }
+
     /// Walks `bytes` 64 at a time, the cursor kept at the start of the block in hand; a
     /// finding's column is the cursor moved over the block's marks before it. The findings are
     /// judged in place (`retain_mut` visits each once, in order) and the dropped ones removed
