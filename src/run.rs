@@ -680,10 +680,10 @@ fn visit(
                     "the configuration file in use: not scanned",
                 );
             }
-            let share = match entry.metadata() {
-                Ok(md) if plan.shard.is_some() => {
-                    plan.share(&shard::key(entry.path(), entry.depth()), md.len())
-                }
+            // Only a sharded run needs the length here; a walked entry's metadata is a system
+            // call (statx), so an unsharded run does not ask for it.
+            let share = match plan.shard.is_some().then(|| entry.metadata()) {
+                Some(Ok(md)) => plan.share(&shard::key(entry.path(), entry.depth()), md.len()),
                 _ => Share::Whole,
             };
             if share == Share::Nothing {
