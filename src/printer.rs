@@ -163,11 +163,19 @@ impl Printer {
         json_u64(out, f.offset);
         out.extend_from_slice(b",\"length\":");
         json_u64(out, u64::from(f.len));
-        out.extend_from_slice(b",\"kind\":");
-        json_str(out, f.kind_name());
-        if let Some(tag) = &f.rule {
-            out.extend_from_slice(b",\"rule\":");
-            json_str(out, &tag.id);
+        match &f.rule {
+            // A built-in kind's name and the confidence are lower-case ASCII: no escapes.
+            None => {
+                out.extend_from_slice(b",\"kind\":\"");
+                out.extend_from_slice(f.kind.as_str().as_bytes());
+                out.push(b'"');
+            }
+            Some(tag) => {
+                out.extend_from_slice(b",\"kind\":");
+                json_str(out, &tag.kind);
+                out.extend_from_slice(b",\"rule\":");
+                json_str(out, &tag.id);
+            }
         }
         out.extend_from_slice(b",\"confidence\":\"");
         out.extend_from_slice(f.confidence.as_str().as_bytes());
@@ -540,7 +548,9 @@ fn json_reason(out: &mut Vec<u8>, r: &Reason) {
     };
     out.push(b'"');
     out.extend_from_slice(head.as_bytes());
-    json_str_body(out, word.as_bytes());
+    if !word.is_empty() {
+        json_str_body(out, word.as_bytes());
+    }
     out.push(b'"');
 }
 
@@ -825,6 +835,15 @@ mod tests {
 
     #[test]
     fn numbers_and_escapes_agree_with_std_and_serde() {
+        let mut ten = 1u64;
+        for _ in 0..20 {
+            for v in [ten - 1, ten, ten + 1] {
+                let mut out = Vec::new();
+                json_u64(&mut out, v);
+                assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+            }
+            ten = ten.saturating_mul(10);
+        }
         let mut n = 1u64;
         for k in 0..2000u64 {
             for v in [k, n, n - 1, u64::MAX - k] {

@@ -711,10 +711,10 @@ fn visit(
                     "the configuration file in use: not scanned",
                 );
             }
-            let share = match entry.metadata() {
-                Ok(md) if plan.shard.is_some() => {
-                    plan.share(&shard::key(entry.path(), entry.depth()), md.len())
-                }
+            // Only a sharded run needs the length here; a walked entry's metadata is a system
+            // call (statx), so an unsharded run does not ask for it.
+            let share = match plan.shard.is_some().then(|| entry.metadata()) {
+                Some(Ok(md)) => plan.share(&shard::key(entry.path(), entry.depth()), md.len()),
                 _ => Share::Whole,
             };
             if share == Share::Nothing {
@@ -762,7 +762,7 @@ fn scan_ranges(
         Err(e) if first => return shared.error(shown, &format!("cannot open: {e}")),
         Err(_) => return,
     };
-    if !matches!(sniff(shared, &file, path), Sniffed::Plain) {
+    if !matches!(sniff(shared, &file, path), Sniffed::Plain { .. }) {
         if first {
             scan_file(shared, path, shown, searcher, buf);
         }
@@ -828,7 +828,7 @@ fn scan_file(
         Err(e) => return shared.error(shown, &format!("cannot open: {e}")),
     };
     shared.stats.files.fetch_add(1, Ordering::Relaxed);
-    let output = match sniff(shared, &file, path) {
+    let (output, short) = match sniff(shared, &file, path) {
         Sniffed::Sqlite => return db::sqlite::scan(shared, path, shown),
         Sniffed::Columns(header) => {
             let output =
@@ -841,12 +841,16 @@ fn scan_file(
             *buf = formats::scan_file(shared, searcher, file, shown, format, out);
             return;
         }
-        Sniffed::Plain => {
-            InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf))
-        }
+        Sniffed::Plain { short } => (
+            InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf)),
+            short,
+        ),
     };
+    #[cfg(not(unix))]
+    let _ = short;
+    // A file the sniff read whole is far below the split size: no need to ask its length.
     #[cfg(unix)]
-    if shared.config.threads > 1 {
+    if shared.config.threads > 1 && !short {
         if let Some(len) = file.metadata().ok().map(|m| m.len()) {
             if len >= PARALLEL_MIN {
                 *buf = search_split(shared, &file, len, shown, output);
@@ -866,7 +870,9 @@ enum Sniffed {
     /// Not plain text: compressed, an archive, a document, another encoding, binary
     /// ([`crate::extract`]).
     Format(crate::extract::Format),
-    Plain,
+    /// Plain text; `short` when the sniff's one read held all of it (under
+    /// [`crate::extract::HEAD`] bytes, far below [`PARALLEL_MIN`]).
+    Plain { short: bool },
 }
 
 /// Reads the start of `file` (with `pread`, leaving its position alone) to tell a SQLite
@@ -875,22 +881,29 @@ enum Sniffed {
 fn sniff(shared: &Shared, file: &File, path: &Path) -> Sniffed {
     // One read of the first 8 KiB tells every format but a delimited file's columns.
     let by_content = || match formats::sniff_file(file) {
-        crate::extract::Format::Plain => Sniffed::Plain,
-        crate::extract::Format::Sqlite => Sniffed::Sqlite,
-        other => Sniffed::Format(other),
+        (crate::extract::Format::Plain, short) => Sniffed::Plain { short },
+        (crate::extract::Format::Sqlite, _) => Sniffed::Sqlite,
+        (other, _) => Sniffed::Format(other),
     };
     if !csv_columns::is_delimited_name(path) {
         return by_content();
     }
-    let mut head = vec![0; csv_columns::HEAD];
-    let n = read_head(file, &mut head);
-    if db::sqlite::is_sqlite(&head[..n]) {
-        return Sniffed::Sqlite;
-    }
-    match csv_columns::sniff(&head[..n], n < head.len(), &shared.cells) {
-        Some(header) => Sniffed::Columns(header),
-        None => by_content(),
-    }
+    // The 64 KiB head is a per-thread buffer: a fresh zeroed one per delimited file cost more
+    // (allocation and zeroing) than sniffing it.
+    let sniffed = CSV_HEAD.with_borrow_mut(|head| {
+        head.resize(csv_columns::HEAD, 0);
+        let n = read_head(file, head);
+        if db::sqlite::is_sqlite(&head[..n]) {
+            return Some(Sniffed::Sqlite);
+        }
+        csv_columns::sniff(&head[..n], n < head.len(), &shared.cells).map(Sniffed::Columns)
+    });
+    sniffed.unwrap_or_else(by_content)
+}
+
+thread_local! {
+    /// The buffer [`sniff`] reads a delimited file's head into; only `..n` of a read is looked at.
+    static CSV_HEAD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Fills `head` from the start of `file` as far as it goes; returns how far.
@@ -940,6 +953,7 @@ fn read_at(_file: &File, _buf: &mut [u8], _offset: u64) -> io::Result<usize> {
 /// Files at least this big are split into parts scanned by all threads at once: one big file
 /// would otherwise keep one core busy and the others idle.
 const PARALLEL_MIN: u64 = 16 << 20;
+const _: () = assert!((crate::extract::HEAD as u64) < PARALLEL_MIN);
 
 /// Searches one big file with all threads (see [`search_parallel`]); like [`search`] otherwise.
 #[cfg(unix)]

@@ -28,6 +28,17 @@ pub trait Sink {
     fn settled(&mut self, _bytes: &[u8], _offset: u64) -> io::Result<()> {
         Ok(())
     }
+
+    /// One part from [`Searcher::search_reader`]: its findings (when there are any), then its
+    /// bytes, as [`Sink::findings`] and [`Sink::settled`] do by default. A sink that keeps the
+    /// findings until their bytes are settled may take them out of `batch` instead of copying
+    /// them (the driver clears `batch` before the next part).
+    fn part(&mut self, batch: &mut Vec<Finding>, bytes: &[u8], offset: u64) -> io::Result<()> {
+        if !batch.is_empty() {
+            self.findings(batch)?;
+        }
+        self.settled(bytes, offset)
+    }
 }
 
 impl<F: FnMut(&[Finding]) -> io::Result<()>> Sink for F {
@@ -207,11 +218,12 @@ impl Searcher {
                     &mut self.findings,
                     base + until as u64,
                 );
-                if !self.findings.is_empty() {
-                    sink.findings(&self.findings).map_err(SearchError::Sink)?;
-                }
-                sink.settled(&self.buf[from..until], base + from as u64)
-                    .map_err(SearchError::Sink)?;
+                sink.part(
+                    &mut self.findings,
+                    &self.buf[from..until],
+                    base + from as u64,
+                )
+                .map_err(SearchError::Sink)?;
                 from = until;
             }
             if eof {

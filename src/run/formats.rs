@@ -38,18 +38,19 @@ thread_local! {
 
 /// Tells a file's format from its start, read with `pread` so the file's position stays at 0
 /// (the plain path then reads it exactly as before). A file whose start cannot be read is
-/// plain: the read that follows reports the error.
-pub(super) fn sniff_file(file: &File) -> Format {
+/// plain: the read that follows reports the error. Also says whether that one read came back
+/// shorter than asked, i.e. held the whole file (a file under [`extract::HEAD`] bytes).
+pub(super) fn sniff_file(file: &File) -> (Format, bool) {
     HEAD.with(|head| {
         let mut head = head.borrow_mut();
         let n = loop {
             match read_start(file, &mut head) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => return Format::Plain,
+                Err(_) => return (Format::Plain, false),
                 Ok(n) => break n,
             }
         };
-        extract::sniff(&head[..n])
+        (extract::sniff(&head[..n]), n < head.len())
     })
 }
 
