@@ -180,6 +180,9 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub detect: DetectArgs,
+
+    #[command(flatten)]
+    pub state: crate::state::StateArgs,
 }
 
 /// What to look for and with which settings: shared by a scan, `baseline write` and `redact`.
@@ -233,6 +236,9 @@ pub enum Command {
     /// ordered by path and offset, summaries added up, errors kept. Refuses missing or
     /// duplicated shards and shards of different counts.
     Merge(crate::merge::MergeArgs),
+    /// List the findings that appeared and disappeared between the last two complete scans
+    /// recorded in a state file (`cprscan --state FILE`), as JSON lines or text.
+    Diff(crate::state::diff::DiffArgs),
     /// Work with the detection rules.
     Rules {
         #[command(subcommand)]
@@ -313,6 +319,7 @@ impl RedactArgs {
             limits: Limits::default(),
             db: DbOptions::default(),
             scale: Scale::default(),
+            state: crate::state::StateArgs::default(),
         }
     }
 }
@@ -416,6 +423,8 @@ pub struct Config {
     pub db: DbOptions,
     /// Shards, work lists and the output file of a sweep over several machines.
     pub scale: Scale,
+    /// `--state FILE` and its options.
+    pub state: crate::state::StateArgs,
 }
 
 /// How a run fits into a sweep over several machines.
@@ -503,6 +512,7 @@ impl Config {
                 files_from: args.files_from.map(|f| (f, args.null)),
                 output: args.output,
             },
+            state: args.state,
         }
     }
 }

@@ -148,6 +148,7 @@ impl Stats {
             rows: self.rows.load(Ordering::Relaxed),
             sample_rows: None,
             shard: None,
+            state: None,
         }
     }
 }
@@ -163,6 +164,8 @@ struct Shared<'a> {
     config_file: Option<PathBuf>,
     /// Scans database cells and column-aware CSV files.
     cells: CellScanner,
+    /// `--state FILE`: what earlier scans found.
+    state: Option<crate::state::Session>,
 }
 
 impl Shared<'_> {
@@ -257,6 +260,7 @@ pub fn main() -> i32 {
             findings: args.findings,
         }),
         Some(Command::Merge(args)) => crate::merge::main(&args),
+        Some(Command::Diff(args)) => crate::state::diff::main(&args),
         None => run(&Config::from_args(args.scan)),
     }
 }
@@ -486,14 +490,26 @@ pub fn run(config: &Config) -> i32 {
         }
     }
     builder.inline_ignore(config.inline_ignore);
+    let state = match crate::state::session::open_for(config, kinds, &settings, &fingerprinter) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("cprscan: {msg}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut out = Output::new(data, Box::new(io::stderr()), printer).with_gate(gate);
+    if let Some(s) = &state {
+        out = out.with_state(s.recorder());
+    }
     let scanner = builder.build();
     let shared = Shared {
         config,
         cells: CellScanner::new(&scanner),
         scanner,
-        out: Output::new(data, Box::new(io::stderr()), printer).with_gate(gate),
+        out,
         stats: Stats::default(),
         config_file: settings.path.as_deref().and_then(|p| p.canonicalize().ok()),
+        state,
     };
 
     let mut pending: Vec<PathBuf> = Vec::new();
@@ -544,6 +560,20 @@ pub fn run(config: &Config) -> i32 {
             .shard
             .map(|s| (s, config.scale.plan.split_size)),
         ..summary
+    };
+    let summary = match shared.state.as_ref().map(|s| s.finish(&summary)) {
+        None => summary,
+        Some(Ok(state)) => Summary {
+            state: Some(state),
+            ..summary
+        },
+        Some(Err(msg)) => {
+            eprintln!("cprscan: {msg}");
+            Summary {
+                errors: summary.errors + 1,
+                ..summary
+            }
+        }
     };
     let out = &shared.out;
     if config.write_baseline {
@@ -708,10 +738,41 @@ fn visit(
                 Share::Ranges { ranges, first } => {
                     scan_ranges(shared, entry.path(), &path, &ranges, first, searcher, buf)
                 }
-                _ => scan_file(shared, entry.path(), &path, searcher, buf),
+                _ => match &shared.state {
+                    Some(state) => scan_file_with_state(shared, state, &entry, &path, searcher, buf),
+                    None => scan_file(shared, entry.path(), &path, searcher, buf),
+                },
             }
         }
     }
+}
+
+/// With `--state`: replays the findings of a file unchanged since the state recorded it
+/// (without opening it), or reads it and records it.
+fn scan_file_with_state(
+    shared: &Shared,
+    state: &crate::state::Session,
+    entry: &ignore::DirEntry,
+    shown: &str,
+    searcher: &mut Searcher,
+    buf: &mut Vec<u8>,
+) {
+    let Ok(md) = entry.metadata() else {
+        return scan_file(shared, entry.path(), shown, searcher, buf);
+    };
+    if state.is_state_file(entry.path()) {
+        return shared.skip(shown, "state-file", "the state file in use: not scanned");
+    }
+    if let Some(found) = state.unchanged(shown, entry.path(), &md) {
+        let mut output =
+            InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
+        output.cached(found, &state.recorder());
+        *buf = finish_output(shared, shown, output, Ok(0));
+        return;
+    }
+    state.begin(shown);
+    scan_file(shared, entry.path(), shown, searcher, buf);
+    state.scanned(shown, entry.path(), &md);
 }
 
 /// Scans this shard's byte ranges of a file cut by `--split-size` (see [`crate::shard`]), each

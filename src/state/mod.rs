@@ -1,0 +1,314 @@
+//! Scan state (`--state FILE`): what earlier scans of a tree found, kept in a SQLite file, so a
+//! rescan reads only what changed, an interrupted scan resumes, and each finding is marked new or
+//! unchanged against the last complete scan.
+//!
+//! Why SQLite: it is transactional (a batch is written whole or not at all, and the file
+//! survives a `kill -9` in the middle of a write), well kept, already a dependency, and a DPO can
+//! open the file with any SQLite tool to see the history of a review.
+//!
+//! The state never holds a raw value: per finding only its place, kind, confidence, position,
+//! the masked value, the reasons and, when a key is given, the keyed fingerprint. The scanner
+//! stays I/O-free: this module is a source (findings replayed from the state) and a sink
+//! (findings recorded into it) around it.
+//!
+//! - [`schema`]: the tables, their version, opening and moving aside a file that cannot be used.
+//! - [`session`]: one scan's use of the state (what to skip, what to record).
+//! - [`writer`]: the one thread that writes, in batched transactions.
+//! - [`record`]: stored findings as records (cached findings, `diff`'s changes).
+//! - [`diff`]: the multiset comparison of two scans' findings, and `cprscan diff`.
+//! - [`Store`]: read-only queries for reports (scans over time, the last scan's findings).
+
+pub mod diff;
+pub mod record;
+pub mod schema;
+pub mod session;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::finding::Confidence;
+use crate::place::{Cell, Place};
+
+pub use session::Session;
+
+/// The options of `--state`, flattened into the scan's command line.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct StateArgs {
+    /// Keep the scan's state in FILE (SQLite): files whose size, modification time and inode
+    /// are unchanged are not read again (their findings are reported from the state, marked
+    /// `"cached":true`), an interrupted scan resumes, and each finding gets a `status` (new or
+    /// unchanged). The file holds masked values only.
+    #[arg(long, value_name = "FILE", help_heading = "Reviews over time")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: read every file again (the state is still updated). A state file that
+    /// cannot be used is moved aside (FILE.corrupt-TIME) and a new one started.
+    #[arg(long, requires = "state", help_heading = "Reviews over time")]
+    pub full: bool,
+
+    /// With --state: read again the files that had findings, so a cleanup is confirmed.
+    #[arg(long, requires = "state", help_heading = "Reviews over time")]
+    pub recheck_findings: bool,
+
+    /// With --state: also keep a SHA-256 of each file's content, and reuse a file's findings
+    /// only when its content still has that hash (each unchanged file is then read once, to
+    /// hash it; for file systems whose modification times cannot be trusted).
+    #[arg(long, requires = "state", help_heading = "Reviews over time")]
+    pub state_hash: bool,
+}
+
+/// One finding as the state keeps it: where, what, and the masked value; never the raw value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFinding {
+    pub member: Option<String>,
+    /// A database cell's table, column and row key (in key order).
+    pub table: Option<String>,
+    pub field: Option<String>,
+    pub row_key: Vec<(String, String)>,
+    /// The built-in kind (`custom` for a user rule).
+    pub kind: String,
+    /// The kind as reported: the built-in kind's name, or a user rule's kind.
+    pub kind_name: String,
+    pub rule: Option<String>,
+    pub confidence: Confidence,
+    pub line: u64,
+    pub column: u64,
+    pub offset: u64,
+    pub length: u32,
+    pub masked: String,
+    pub reasons: Vec<String>,
+    pub fingerprint: Option<String>,
+    /// Accepted by a `cprscan:ignore` marker: counted as suppressed, not reported.
+    pub ignored: bool,
+}
+
+impl StoredFinding {
+    /// The finding's place in the input at `path`.
+    pub fn place(&self, path: &str) -> Place {
+        Place {
+            path: path.to_string(),
+            member: self.member.clone(),
+            cell: self.table.as_ref().map(|t| Cell {
+                table: t.clone(),
+                field: self.field.clone().unwrap_or_default(),
+                key: self.row_key.clone(),
+            }),
+        }
+    }
+}
+
+/// Whether a finding is new since the previous complete scan, or was there already.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    New,
+    Unchanged,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Counts of findings against the previous complete scan.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub new: u64,
+    pub unchanged: u64,
+    /// Findings of the previous scan gone now; `None` when the scan was interrupted (what was
+    /// not visited cannot be called resolved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<u64>,
+}
+
+/// What the summary of a scan with `--state` adds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StateSummary {
+    /// The scan's number in the state file.
+    pub scan: i64,
+    /// Files whose findings were taken from the state instead of being read (not in `files`).
+    pub cached: u64,
+    /// The scan continued an interrupted one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub resumed: bool,
+    pub changes: Changes,
+}
+
+/// One scan, as reports list them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScanRow {
+    pub id: i64,
+    /// Milliseconds since the Unix epoch.
+    pub started_ms: i64,
+    pub finished_ms: Option<i64>,
+    pub complete: bool,
+    pub roots: Vec<String>,
+    /// Files read, and files taken from the state.
+    pub files: u64,
+    pub cached: u64,
+    /// Bytes read, and the size of the files taken from the state.
+    pub bytes: u64,
+    pub cached_bytes: u64,
+    /// Findings per kind name and confidence (`[low, medium, high]`).
+    pub findings: Vec<(String, [u64; 3])>,
+    pub errors: u64,
+    pub new: u64,
+    pub unchanged: u64,
+    pub resolved: Option<u64>,
+}
+
+/// One finding of the last scan, as reports show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingRow {
+    pub path: String,
+    pub finding: StoredFinding,
+    /// Against the complete scan before it.
+    pub status: Status,
+}
+
+/// Read-only access to a state file, for reports and `cprscan diff`.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens `path` read-only; an error names the file and says what is wrong.
+    pub fn open_read_only(path: &Path) -> Result<Store, String> {
+        let conn = schema::open_read_only(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> String {
+        format!("{}: cannot read the state file: {e}", self.path.display())
+    }
+
+    /// Every scan, oldest first: the trend of a review.
+    pub fn scans(&self) -> Result<Vec<ScanRow>, String> {
+        schema::scans(&self.conn).map_err(|e| self.fail(e))
+    }
+
+    /// The latest complete scan's id, if any.
+    pub fn last_complete(&self) -> Result<Option<i64>, String> {
+        self.complete_before(i64::MAX)
+    }
+
+    fn complete_before(&self, id: i64) -> Result<Option<i64>, String> {
+        self.conn
+            .query_row(
+                "SELECT max(id) FROM scans WHERE complete = 1 AND id < ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.fail(e))
+    }
+
+    /// The findings recorded for scan `id` (reported and inline-ignored), with their paths.
+    pub fn findings_of(&self, id: i64) -> Result<Vec<(String, StoredFinding)>, String> {
+        schema::findings_of_scan(&self.conn, id).map_err(|e| self.fail(e))
+    }
+
+    /// The findings of the latest complete scan (inline-ignored ones left out), each with its
+    /// status against the complete scan before it.
+    pub fn last_scan_findings(&self) -> Result<Vec<FindingRow>, String> {
+        let Some(last) = self.last_complete()? else {
+            return Ok(Vec::new());
+        };
+        let now = self.reported(last)?;
+        let before = match self.complete_before(last)? {
+            Some(prev) => self.reported(prev)?,
+            None => Vec::new(),
+        };
+        let statuses = diff::statuses(&before, &now);
+        Ok(now
+            .into_iter()
+            .zip(statuses)
+            .map(|((path, finding), status)| FindingRow {
+                path,
+                finding,
+                status,
+            })
+            .collect())
+    }
+
+    fn reported(&self, id: i64) -> Result<Vec<(String, StoredFinding)>, String> {
+        let mut all = self.findings_of(id)?;
+        all.retain(|(_, f)| !f.ignored);
+        Ok(all)
+    }
+
+    /// Files and bytes (read plus taken from the state) of the latest complete scan: what the
+    /// next scan of the same roots can expect, for an ETA.
+    pub fn expected_totals(&self) -> Result<Option<(u64, u64)>, String> {
+        let Some(last) = self.last_complete()? else {
+            return Ok(None);
+        };
+        Ok(self
+            .scans()?
+            .into_iter()
+            .find(|s| s.id == last)
+            .map(|s| (s.files + s.cached, s.bytes + s.cached_bytes)))
+    }
+
+    /// The roots of scan `id`.
+    pub fn roots_of(&self, id: i64) -> Result<Vec<String>, String> {
+        Ok(self
+            .scans()?
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.roots)
+            .unwrap_or_default())
+    }
+}
+
+/// Adds `"status"` to the finding record written into `buf` from `start` on (JSON formats; a
+/// text line stays as it is). Nothing when no record was written (a suppressed finding, a
+/// collected one) or there is no status.
+pub fn add_status(buf: &mut Vec<u8>, start: usize, status: Option<Status>, format: Format) {
+    let Some(status) = status else { return };
+    if buf.len() <= start || !buf.ends_with(b"}\n") || format == Format::Text {
+        return;
+    }
+    buf.truncate(buf.len() - 2);
+    buf.extend_from_slice(b",\"status\":\"");
+    buf.extend_from_slice(status.as_str().as_bytes());
+    buf.extend_from_slice(b"\"}\n");
+}
+
+/// Whether `path` (as shown in records) lies under one of `roots` (as given): a finding of a
+/// file outside this scan's roots is never called resolved.
+pub fn under_roots(path: &str, roots: &[String]) -> bool {
+    roots.iter().any(|root| {
+        path == root
+            || (path.starts_with(root.as_str())
+                && (root.ends_with('/') || path[root.len()..].starts_with('/')))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn under_roots_needs_a_whole_path_component_so_a_sibling_root_is_not_inside() {
+        let roots = vec!["share/hr".to_string(), "logs/".to_string()];
+        assert!(under_roots("share/hr", &roots));
+        assert!(under_roots("share/hr/a.txt", &roots));
+        assert!(under_roots("logs/x.log", &roots));
+        assert!(!under_roots("share/hr2/a.txt", &roots));
+        assert!(!under_roots("other/a.txt", &roots));
+    }
+}

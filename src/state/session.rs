@@ -1,0 +1,557 @@
+//! One scan's use of the state file: at the start, one query loads the previous version of
+//! every file (and the findings of those with findings) into memory; during the walk a file
+//! whose size, modification time, inode and device are those of its last version, scanned with
+//! the same settings, is not opened: its findings are replayed; every other file is read and
+//! sent to the [`writer`](super::writer) with its findings.
+//!
+//! Resume: when the last scan in the file is incomplete (Ctrl-C, a crash, `kill -9`) and was
+//! started with the same roots and settings, this run continues it: it keeps its number, files
+//! it already recorded (and that are still unchanged) are replayed even with `--full` or
+//! `--recheck-findings`, the rest is read, and the scan is then marked complete.
+//!
+//! A file modified less than [`RACY`] before it was read is recorded but never replayed: a
+//! change within the file system's timestamp granularity would otherwise go unseen.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::Metadata;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::diff::{self, Tally};
+use super::schema::{self, FINDING_COLUMNS};
+use super::writer::{self, FileMeta, Msg, Totals};
+use super::{Changes, StateSummary, Status, StoredFinding};
+use crate::cli::{Config, Input};
+use crate::finding::{Finding, Kind, Suppression};
+use crate::fingerprint::Fingerprinter;
+use crate::place::Place;
+use crate::printer::Summary;
+use crate::scanner::KindSet;
+
+/// How long after its last modification a file's metadata is trusted to tell a change.
+pub const RACY: i64 = 2_000_000_000;
+
+/// A file's last version in the state.
+#[derive(Clone, Debug)]
+struct Previous {
+    id: i64,
+    meta: FileMeta,
+    sha256: Option<String>,
+    settings: String,
+    reusable: bool,
+    findings: u64,
+}
+
+/// The state of one scan.
+pub struct Session {
+    path: PathBuf,
+    /// The state file, canonical, so a walk that meets it skips it (and its `-wal`, `-shm`).
+    canonical: Option<PathBuf>,
+    scan: i64,
+    resumed: bool,
+    settings: String,
+    files: HashMap<String, Previous>,
+    findings: HashMap<i64, Vec<StoredFinding>>,
+    /// File versions already recorded by the interrupted scan this run resumes.
+    done: HashSet<i64>,
+    full: bool,
+    recheck: bool,
+    hash: bool,
+    roots: Vec<String>,
+    recorder: Arc<Recorder>,
+    tx: Sender<Msg>,
+    writer: Mutex<Option<JoinHandle<Result<(), String>>>>,
+    cached: AtomicU64,
+    cached_bytes: AtomicU64,
+}
+
+/// The part of the state the output uses while it writes records: each finding's status, and
+/// each tracked input's findings on their way to the state file.
+pub struct Recorder {
+    previous: Tally,
+    use_fingerprints: bool,
+    fingerprinter: Option<Fingerprinter>,
+    /// Files being read, by path as shown: what their outputs recorded so far.
+    inputs: Mutex<HashMap<String, InputTally>>,
+    new: AtomicU64,
+    unchanged: AtomicU64,
+}
+
+/// What one input's output records for the state.
+#[derive(Debug, Default)]
+pub struct InputTally {
+    findings: Vec<StoredFinding>,
+    seen: Tally,
+    /// An error or skip record was written about it: it is read again next time.
+    errored: bool,
+}
+
+impl InputTally {
+    pub fn errored(&mut self) {
+        self.errored = true;
+    }
+}
+
+impl Recorder {
+    /// A tally for an input's output, when the input is a file this scan tracks.
+    pub fn tally(&self, path: &str) -> Option<InputTally> {
+        let inputs = self.inputs.lock().unwrap_or_else(|e| e.into_inner());
+        inputs.contains_key(path).then(InputTally::default)
+    }
+
+    fn status(&self, t: &mut InputTally, ident: String) -> Status {
+        let before = self.previous.get(&ident);
+        let status = diff::status(t.seen.add(ident), before);
+        let counter = match status {
+            Status::New => &self.new,
+            Status::Unchanged => &self.unchanged,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        status
+    }
+
+    /// Records a finding just read at `place`; its status unless it is not reported
+    /// (`suppressed`).
+    pub fn fresh(
+        &self,
+        t: &mut InputTally,
+        place: &Place,
+        f: &Finding,
+        suppressed: bool,
+    ) -> Option<Status> {
+        let stored = StoredFinding {
+            member: place.member.clone(),
+            table: place.cell.as_ref().map(|c| c.table.clone()),
+            field: place.cell.as_ref().map(|c| c.field.clone()),
+            row_key: place.cell.as_ref().map(|c| c.key.clone()).unwrap_or_default(),
+            kind: f.kind.as_str().to_string(),
+            kind_name: f.kind_name().to_string(),
+            rule: f.rule.as_ref().map(|r| r.id.clone()),
+            confidence: f.confidence,
+            line: f.line,
+            column: f.column,
+            offset: f.offset,
+            length: f.len,
+            masked: f.masked(),
+            reasons: f.reasons.iter().map(|r| r.to_string()).collect(),
+            fingerprint: self.fingerprinter.as_ref().map(|k| k.fingerprint_of(f)),
+            ignored: f.suppressed == Some(Suppression::Inline),
+        };
+        let status = (!suppressed)
+            .then(|| self.status(t, diff::ident(&place.path, &stored, self.use_fingerprints)));
+        t.findings.push(stored);
+        status
+    }
+
+    /// The status of a finding replayed from the state.
+    pub fn replayed(&self, t: &mut InputTally, path: &str, f: &StoredFinding) -> Status {
+        self.status(t, diff::ident(path, f, self.use_fingerprints))
+    }
+
+    /// An error or skip record about `path`.
+    pub fn error(&self, path: &str) {
+        let mut inputs = self.inputs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = inputs.get_mut(path) {
+            t.errored = true;
+        }
+    }
+
+    /// An output of the input at `path` is finished.
+    pub fn input_done(&self, path: &str, mut t: InputTally) {
+        let mut inputs = self.inputs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(all) = inputs.get_mut(path) {
+            all.findings.append(&mut t.findings);
+            all.errored |= t.errored;
+        }
+    }
+}
+
+/// The settings that decide what a file's findings are: a file scanned with other settings is
+/// read again. Includes cprscan's version, the configuration file's bytes and the key's identity
+/// (an HMAC of a fixed text: it tells keys apart without revealing them).
+fn settings_signature(
+    config: &Config,
+    kinds: KindSet,
+    config_file: Option<&Path>,
+    key: Option<&Fingerprinter>,
+) -> String {
+    let config_bytes = config_file.and_then(|p| std::fs::read(p).ok());
+    let text = format!(
+        "cprscan {}; kinds {kinds:?}; min {:?}; inline-ignore {}; limits {:?}; db {:?}; \
+         today {:?}; config {:?}; key {:?}",
+        env!("CARGO_PKG_VERSION"),
+        config.min_confidence,
+        config.inline_ignore,
+        config.limits,
+        config.db,
+        config.today,
+        config_bytes.map(|b| hex(&Sha256::digest(b))),
+        key.map(|k| k.fingerprint_as("cprscan-state-key", Kind::Custom, b"")),
+    );
+    hex(&Sha256::digest(text.as_bytes()))[..16].to_string()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A file's size, modification time and (on Unix) inode and device.
+pub fn file_meta(md: &Metadata) -> FileMeta {
+    let mtime_ns = md
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos().min(i64::MAX as u128) as i64);
+    #[cfg(unix)]
+    let (inode, device) = {
+        use std::os::unix::fs::MetadataExt;
+        (Some(md.ino()), Some(md.dev()))
+    };
+    #[cfg(not(unix))]
+    let (inode, device) = (None, None);
+    FileMeta {
+        size: md.len(),
+        mtime_ns,
+        inode,
+        device,
+    }
+}
+
+/// The SHA-256 of a file's content, in hex.
+fn sha256_file(path: &Path) -> Option<String> {
+    let mut file = crate::run::open_read_only(path).ok()?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).ok()?;
+    Some(hex(&hasher.finalize()))
+}
+
+/// The scan's roots as shown in records: the paths given (stdin and database URLs are not
+/// tracked).
+fn roots(config: &Config) -> Vec<String> {
+    config
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Path(p) if !crate::db::postgres::is_url(p.as_os_str()) => {
+                Some(p.to_string_lossy().into_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+impl Session {
+    /// Opens the state file for a scan with `config`: resumes the last scan if it is an
+    /// interrupted one of the same roots and settings, else starts a new one. An error is a
+    /// message for stderr naming the file.
+    pub fn open(
+        config: &Config,
+        kinds: KindSet,
+        config_file: Option<&Path>,
+        key: Option<&Fingerprinter>,
+    ) -> Result<Session, String> {
+        let opts = &config.state;
+        let path = opts.state.clone().expect("a session needs --state");
+        let conn = schema::open_for_scan(&path, opts.full)?;
+        let fail = |e: rusqlite::Error| format!("{}: cannot use the state file: {e}", path.display());
+        let settings = settings_signature(config, kinds, config_file, key);
+        let roots = roots(config);
+        let roots_json = serde_json::to_string(&roots).expect("strings serialise");
+        let last: Option<(i64, bool, String, String)> = conn
+            .query_row(
+                "SELECT id, complete, roots, settings FROM scans ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(fail)?;
+        let (scan, resumed) = match last {
+            Some((id, false, r, s)) if r == roots_json && s == settings => (id, true),
+            _ => {
+                conn.execute(
+                    "INSERT INTO scans (started_ms, roots, settings) VALUES (?1, ?2, ?3)",
+                    params![now_ms(), roots_json, settings],
+                )
+                .map_err(fail)?;
+                (conn.last_insert_rowid(), false)
+            }
+        };
+        let done = if resumed {
+            let mut stmt = conn
+                .prepare("SELECT file FROM seen WHERE scan = ?1")
+                .map_err(fail)?;
+            let ids = stmt
+                .query_map(params![scan], |r| r.get(0))
+                .map_err(fail)?
+                .collect::<rusqlite::Result<HashSet<i64>>>()
+                .map_err(fail)?;
+            ids
+        } else {
+            HashSet::new()
+        };
+        let (files, findings) = load_latest(&conn).map_err(fail)?;
+        let previous_scan: Option<i64> = conn
+            .query_row(
+                "SELECT max(id) FROM scans WHERE complete = 1 AND id < ?1",
+                params![scan],
+                |r| r.get(0),
+            )
+            .map_err(fail)?;
+        let before = match previous_scan {
+            Some(id) => schema::findings_of_scan(&conn, id).map_err(fail)?,
+            None => Vec::new(),
+        };
+        let use_fingerprints =
+            key.is_some() && before.iter().all(|(_, f)| f.fingerprint.is_some());
+        let mut previous = Tally::default();
+        for (p, f) in before.iter().filter(|(_, f)| !f.ignored) {
+            previous.add(diff::ident(p, f, use_fingerprints));
+        }
+        let (tx, rx) = mpsc::channel();
+        let writer_settings = settings.clone();
+        let writer = std::thread::Builder::new()
+            .name("cprscan-state".into())
+            .spawn(move || writer::run(conn, scan, writer_settings, rx))
+            .map_err(|e| format!("{}: cannot start the state writer: {e}", path.display()))?;
+        Ok(Session {
+            canonical: path.canonicalize().ok(),
+            path,
+            scan,
+            resumed,
+            settings,
+            files,
+            findings,
+            done,
+            full: opts.full,
+            // The state has neither raw values nor context snippets: files with findings are
+            // read again when the output needs them.
+            recheck: opts.recheck_findings || config.show_values || config.context > 0,
+            hash: opts.state_hash,
+            roots,
+            recorder: Arc::new(Recorder {
+                previous,
+                use_fingerprints,
+                fingerprinter: key.cloned(),
+                inputs: Mutex::new(HashMap::new()),
+                new: AtomicU64::new(0),
+                unchanged: AtomicU64::new(0),
+            }),
+            tx,
+            writer: Mutex::new(Some(writer)),
+            cached: AtomicU64::new(0),
+            cached_bytes: AtomicU64::new(0),
+        })
+    }
+
+    /// What the output needs of the state.
+    pub fn recorder(&self) -> Arc<Recorder> {
+        Arc::clone(&self.recorder)
+    }
+
+    /// Whether `path` is the state file in use (or its `-wal`, `-shm`, `-journal` file).
+    pub fn is_state_file(&self, path: &Path) -> bool {
+        let Some(state) = &self.canonical else {
+            return false;
+        };
+        let (Some(name), Some(state_name)) = (path.file_name(), state.file_name()) else {
+            return false;
+        };
+        let name = name.to_string_lossy();
+        let state_name = state_name.to_string_lossy();
+        let related = name == state_name
+            || ["-wal", "-shm", "-journal"]
+                .iter()
+                .any(|ext| name == format!("{state_name}{ext}"));
+        related
+            && path
+                .parent()
+                .and_then(|p| p.canonicalize().ok())
+                .is_some_and(|p| Some(p.as_path()) == state.parent())
+    }
+
+    /// The findings to replay for the file at `shown` (`fs_path` on disk) with metadata `md`
+    /// when it need not be read; `None` when it must be read.
+    pub fn unchanged(&self, shown: &str, fs_path: &Path, md: &Metadata) -> Option<&[StoredFinding]> {
+        let prev = self.files.get(shown)?;
+        if !prev.reusable || prev.settings != self.settings || prev.meta != file_meta(md) {
+            return None;
+        }
+        let done_before = self.done.contains(&prev.id);
+        if !done_before && (self.full || (self.recheck && prev.findings > 0)) {
+            return None;
+        }
+        if self.hash && !done_before {
+            let now = sha256_file(fs_path);
+            if now.is_none() || now != prev.sha256 {
+                return None;
+            }
+        }
+        let _ = self.tx.send(Msg::Seen { file: prev.id });
+        self.cached.fetch_add(1, Ordering::Relaxed);
+        self.cached_bytes.fetch_add(prev.meta.size, Ordering::Relaxed);
+        Some(self.findings.get(&prev.id).map_or(&[], Vec::as_slice))
+    }
+
+    /// The file at `shown` is about to be read: its outputs record what they write.
+    pub fn begin(&self, shown: &str) {
+        let mut inputs = self.recorder.inputs.lock().unwrap_or_else(|e| e.into_inner());
+        inputs.insert(shown.to_string(), InputTally::default());
+    }
+
+    /// The file at `shown` was read: records it with its findings. A file whose reading was
+    /// cut short by a stop is not recorded (the next run reads it again).
+    pub fn scanned(&self, shown: &str, fs_path: &Path, md: &Metadata) {
+        let tally = {
+            let mut inputs = self.recorder.inputs.lock().unwrap_or_else(|e| e.into_inner());
+            inputs.remove(shown)
+        };
+        let Some(tally) = tally else { return };
+        if crate::interrupt::interrupted() {
+            return;
+        }
+        let meta = file_meta(md);
+        let at_ms = now_ms();
+        let settled = i128::from(at_ms) * 1_000_000 - i128::from(meta.mtime_ns) > i128::from(RACY);
+        let _ = self.tx.send(Msg::Scanned {
+            path: shown.to_string(),
+            meta,
+            sha256: if self.hash { sha256_file(fs_path) } else { None },
+            reusable: settled && !tally.errored,
+            findings: tally.findings,
+            at_ms,
+        });
+    }
+
+    /// Ends the scan: writes its totals (complete unless `summary.interrupted`), waits for the
+    /// writer, and returns what the summary adds; an error is a message for stderr.
+    pub fn finish(&self, summary: &Summary) -> Result<StateSummary, String> {
+        let complete = !summary.interrupted;
+        let rec = &self.recorder;
+        let unchanged = rec.unchanged.load(Ordering::Relaxed);
+        let new = rec.new.load(Ordering::Relaxed);
+        let resolved = complete.then(|| {
+            let before = rec
+                .previous
+                .total(|id| super::under_roots(diff::ident_path(id), &self.roots));
+            before.saturating_sub(unchanged)
+        });
+        let changes = Changes {
+            new,
+            unchanged,
+            resolved,
+        };
+        let cached = self.cached.load(Ordering::Relaxed);
+        let totals = Totals {
+            complete,
+            finished_ms: now_ms(),
+            files: summary.files,
+            cached,
+            bytes: summary.bytes,
+            cached_bytes: self.cached_bytes.load(Ordering::Relaxed),
+            findings_json: schema::findings_to_json(&summary.by_confidence),
+            errors: summary.errors,
+            new,
+            unchanged,
+            resolved,
+        };
+        let _ = self.tx.send(Msg::Finish(Box::new(totals)));
+        let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let written = match writer.map(JoinHandle::join) {
+            Some(Ok(res)) => res,
+            Some(Err(_)) => Err("the state writer stopped".to_string()),
+            None => Ok(()),
+        };
+        written.map_err(|e| {
+            format!(
+                "{}: the state file could not be updated: {e}",
+                self.path.display()
+            )
+        })?;
+        Ok(StateSummary {
+            scan: self.scan,
+            cached,
+            resumed: self.resumed,
+            changes,
+        })
+    }
+}
+
+/// The last version of every file, and the findings of those with findings: one query each.
+#[allow(clippy::type_complexity)]
+fn load_latest(
+    conn: &Connection,
+) -> rusqlite::Result<(HashMap<String, Previous>, HashMap<i64, Vec<StoredFinding>>)> {
+    const LATEST: &str = "(SELECT max(id) AS id FROM files GROUP BY path)";
+    let mut stmt = conn.prepare(&format!(
+        "SELECT f.id, f.path, f.size, f.mtime_ns, f.inode, f.device, f.sha256, f.settings, \
+         f.reusable, f.findings FROM files f JOIN {LATEST} l ON f.id = l.id"
+    ))?;
+    let files = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(1)?,
+                Previous {
+                    id: r.get(0)?,
+                    meta: FileMeta {
+                        size: r.get(2)?,
+                        mtime_ns: r.get(3)?,
+                        inode: r.get(4)?,
+                        device: r.get(5)?,
+                    },
+                    sha256: r.get(6)?,
+                    settings: r.get(7)?,
+                    reusable: r.get(8)?,
+                    findings: r.get(9)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT fi.file, {FINDING_COLUMNS} FROM findings fi JOIN {LATEST} l ON fi.file = l.id \
+         ORDER BY fi.file, fi.rowid"
+    ))?;
+    let mut findings: HashMap<i64, Vec<StoredFinding>> = HashMap::new();
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, schema::read_finding(r, 1)?)))?;
+    for row in rows {
+        let (file, f) = row?;
+        findings.entry(file).or_default().push(f);
+    }
+    Ok((files, findings))
+}
+
+/// The session of a scan with `config`: `None` without `--state`; an error (a message for
+/// stderr) for options the state cannot serve, or a state file that cannot be used.
+pub fn open_for(
+    config: &Config,
+    kinds: KindSet,
+    settings: &crate::config::Settings,
+    key: &Option<Fingerprinter>,
+) -> Result<Option<Session>, String> {
+    if config.state.state.is_none() {
+        return Ok(None);
+    }
+    // SARIF and baselines are built from raw values (fingerprints, suppressions) the state does
+    // not keep; a shard sees only part of the tree, so nothing it misses is resolved.
+    if config.write_baseline {
+        return Err("--state cannot be used with `baseline write`".into());
+    }
+    if config.format == crate::cli::Format::Sarif {
+        return Err("--state works with --format jsonl, text or summary, not sarif".into());
+    }
+    if config.scale.plan.shard.is_some() {
+        return Err("--state cannot be used with --shard: give each shard its own scan".into());
+    }
+    Session::open(config, kinds, settings.path.as_deref(), key.as_ref()).map(Some)
+}
