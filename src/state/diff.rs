@@ -212,14 +212,23 @@ fn diff(args: &DiffArgs) -> Result<Vec<u8>, String> {
         }
     }
     if json {
-        let summary = serde_json::json!({
-            "type": "summary",
-            "from_scan": from,
-            "to_scan": to,
-            "new": new.len(),
-            "resolved": resolved.len(),
-        });
-        out.extend_from_slice(summary.to_string().as_bytes());
+        #[derive(serde::Serialize)]
+        struct DiffSummary {
+            #[serde(rename = "type")]
+            ty: &'static str,
+            from_scan: Option<i64>,
+            to_scan: i64,
+            new: usize,
+            resolved: usize,
+        }
+        let summary = DiffSummary {
+            ty: "summary",
+            from_scan: from,
+            to_scan: to,
+            new: new.len(),
+            resolved: resolved.len(),
+        };
+        out.extend_from_slice(serde_json::to_string(&summary).expect("serialises").as_bytes());
         out.push(b'\n');
     } else {
         let from = from.map_or_else(|| "nothing".to_string(), |id| format!("scan {id}"));

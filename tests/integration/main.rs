@@ -13,5 +13,6 @@ mod leaks;
 mod limits;
 mod redact;
 mod scale;
+mod state;
 mod untouched;
 mod util;
