@@ -454,3 +454,58 @@ fn state_text_format_marks_cached_findings_and_summarises_changes() {
     assert!(run.stdout.contains("[cached]"), "{}", run.stdout);
     assert!(run.stderr.contains("state: scan 2"), "{}", run.stderr);
 }
+
+#[test]
+fn state_store_gives_reports_the_scans_the_last_findings_and_the_expected_totals() {
+    let (a, b) = numbers();
+    let dir = share(&a);
+    scan(dir.path(), &[]);
+    let added = dir.path().join("t/c.txt");
+    std::fs::write(&added, format!("cpr {}\n", dashed(&b))).unwrap();
+    backdate(&added, 3600);
+    scan(dir.path(), &[]);
+    let store = cprscan::state::Store::open_read_only(&dir.path().join("state.db")).unwrap();
+    let scans = store.scans().unwrap();
+    assert_eq!(scans.len(), 2);
+    assert!(scans.iter().all(|s| s.complete));
+    assert_eq!((scans[1].files, scans[1].cached), (1, 2));
+    assert_eq!(scans[1].new, 1);
+    assert_eq!(scans[1].findings, vec![("cpr".to_string(), [0, 0, 2])]);
+    let last = store.last_scan_findings().unwrap();
+    let by_path: Vec<_> = last
+        .iter()
+        .map(|r| (r.path.as_str(), r.status, r.finding.masked.clone()))
+        .collect();
+    use cprscan::state::Status;
+    assert_eq!(
+        by_path,
+        vec![
+            ("t/a.txt", Status::Unchanged, format!("{}-****", &a[..6])),
+            ("t/c.txt", Status::New, format!("{}-****", &b[..6])),
+        ]
+    );
+    let size = |n: &str| std::fs::metadata(dir.path().join("t").join(n)).unwrap().len();
+    assert_eq!(
+        store.expected_totals().unwrap(),
+        Some((3, size("a.txt") + size("b.txt") + size("c.txt")))
+    );
+}
+
+#[test]
+fn state_hash_reads_a_file_whose_content_changed_behind_the_same_size_and_mtime() {
+    let (a, b) = numbers();
+    let dir = share(&a);
+    scan(dir.path(), &["--state-hash"]);
+    let file = dir.path().join("t/a.txt");
+    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    std::fs::write(&file, format!("cpr: {}\n", dashed(&b))).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let run = scan(dir.path(), &["--state-hash"]);
+    assert_eq!(read_and_cached(&run), (1, 1));
+    assert_eq!(findings(&run)[0]["match"], format!("{}-****", &b[..6]));
+}
