@@ -357,6 +357,7 @@ impl<'a> InputOutput<'a> {
                     .cached_finding(&mut self.buf, &self.place.path, f, s);
             }
         }
+        status.replay_done(&tally);
     }
 
     fn write_through(&mut self) -> io::Result<()> {

@@ -561,7 +561,8 @@ pub fn run(config: &Config) -> i32 {
             .map(|s| (s, config.scale.plan.split_size)),
         ..summary
     };
-    let summary = match shared.state.as_ref().map(|s| s.finish(&summary)) {
+    let complete = !summary.interrupted && !shared.out.is_closed();
+    let summary = match shared.state.as_ref().map(|s| s.finish(&summary, complete)) {
         None => summary,
         Some(Ok(state)) => Summary {
             state: Some(state),

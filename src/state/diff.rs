@@ -60,13 +60,20 @@ impl Tally {
         self.0.get(ident).copied().unwrap_or(0)
     }
 
-    /// The sum of the counts whose identities satisfy `keep`.
-    pub fn total(&self, keep: impl Fn(&str) -> bool) -> u64 {
-        self.0
-            .iter()
-            .filter(|(k, _)| keep(k))
-            .map(|(_, n)| u64::from(*n))
-            .sum()
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &Tally) {
+        for (id, n) in &other.0 {
+            *self.0.entry(id.clone()).or_insert(0) += n;
+        }
+    }
+
+    /// Identities and their counts.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.0.iter().map(|(k, n)| (k.as_str(), *n))
     }
 }
 

@@ -79,6 +79,11 @@ pub struct Recorder {
     fingerprinter: Option<Fingerprinter>,
     /// Files being read, by path as shown: what their outputs recorded so far.
     inputs: Mutex<HashMap<String, InputTally>>,
+    /// Paths with an error or skip record (a file, a directory): what was there before is
+    /// not called resolved, since it was not (wholly) looked at.
+    unread: Mutex<Vec<String>>,
+    /// Findings reported so far per identity (read or replayed), for what is resolved.
+    now: Mutex<Tally>,
     new: AtomicU64,
     unchanged: AtomicU64,
 }
@@ -154,8 +159,20 @@ impl Recorder {
         self.status(t, diff::ident(path, f, self.use_fingerprints))
     }
 
+    /// The findings of an input were all reported: counts them for what is resolved.
+    pub fn replay_done(&self, t: &InputTally) {
+        if !t.seen.is_empty() {
+            let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+            now.merge(&t.seen);
+        }
+    }
+
     /// An error or skip record about `path`.
     pub fn error(&self, path: &str) {
+        self.unread
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
         let mut inputs = self.inputs.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(t) = inputs.get_mut(path) {
             t.errored = true;
@@ -164,6 +181,13 @@ impl Recorder {
 
     /// An output of the input at `path` is finished.
     pub fn input_done(&self, path: &str, mut t: InputTally) {
+        if t.errored {
+            self.unread
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(path.to_string());
+        }
+        self.replay_done(&t);
         let mut inputs = self.inputs.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(all) = inputs.get_mut(path) {
             all.findings.append(&mut t.findings);
@@ -345,6 +369,8 @@ impl Session {
                 use_fingerprints,
                 fingerprinter: key.cloned(),
                 inputs: Mutex::new(HashMap::new()),
+                unread: Mutex::new(Vec::new()),
+                now: Mutex::new(Tally::default()),
                 new: AtomicU64::new(0),
                 unchanged: AtomicU64::new(0),
             }),
@@ -434,18 +460,24 @@ impl Session {
         });
     }
 
-    /// Ends the scan: writes its totals (complete unless `summary.interrupted`), waits for the
-    /// writer, and returns what the summary adds; an error is a message for stderr.
-    pub fn finish(&self, summary: &Summary) -> Result<StateSummary, String> {
-        let complete = !summary.interrupted;
+    /// Ends the scan: writes its totals, marked complete when the whole walk was done (not
+    /// stopped by a signal or a closed stdout), waits for the writer, and returns what the
+    /// summary adds; an error is a message for stderr.
+    pub fn finish(&self, summary: &Summary, complete: bool) -> Result<StateSummary, String> {
         let rec = &self.recorder;
         let unchanged = rec.unchanged.load(Ordering::Relaxed);
         let new = rec.new.load(Ordering::Relaxed);
         let resolved = complete.then(|| {
-            let before = rec
-                .previous
-                .total(|id| super::under_roots(diff::ident_path(id), &self.roots));
-            before.saturating_sub(unchanged)
+            let unread = rec.unread.lock().unwrap_or_else(|e| e.into_inner());
+            let now = rec.now.lock().unwrap_or_else(|e| e.into_inner());
+            rec.previous
+                .iter()
+                .filter(|(id, _)| {
+                    let path = diff::ident_path(id);
+                    super::under_roots(path, &self.roots) && !super::under_roots(path, &unread)
+                })
+                .map(|(id, before)| u64::from(before.saturating_sub(now.get(id))))
+                .sum()
         });
         let changes = Changes {
             new,

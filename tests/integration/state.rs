@@ -350,7 +350,8 @@ fn state_diff_lists_what_appeared_and_disappeared_between_the_last_two_complete_
 /// Runs `cprscan --state state.db --today … t1 - t2` with stdin kept open, waits (without a
 /// clock) until the stream's finding is printed, which proves `t1` was walked before it, then
 /// stops it with `signal`: `t2` is never walked.
-fn interrupted(dir: &Path, signal: &str, cpr: &str) -> i32 {
+/// Returns the exit status (-1 for a kill) and the last line printed.
+fn interrupted(dir: &Path, signal: &str, cpr: &str) -> (i32, String) {
     use std::io::{BufRead, Write};
     let mut child = bin()
         .args(["--state", "state.db", "t1", "-", "t2"])
@@ -373,9 +374,9 @@ fn interrupted(dir: &Path, signal: &str, cpr: &str) -> i32 {
         .status()
         .unwrap();
     assert!(killed.success());
-    for _ in lines {}
+    let last = lines.map(Result::unwrap).last().unwrap_or_default();
     drop(stdin);
-    child.wait().unwrap().code().unwrap_or(-1)
+    (child.wait().unwrap().code().unwrap_or(-1), last)
 }
 
 fn two_roots(a: &str, b: &str) -> tempfile::TempDir {
@@ -393,7 +394,14 @@ fn two_roots(a: &str, b: &str) -> tempfile::TempDir {
 fn state_resume_after_ctrl_c_keeps_what_was_recorded_even_with_full_and_completes_the_scan() {
     let (a, b) = numbers();
     let dir = two_roots(&a, &b);
-    assert_eq!(interrupted(dir.path(), "-INT", &a), 130);
+    let (status, summary) = interrupted(dir.path(), "-INT", &a);
+    assert_eq!(status, 130);
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary["interrupted"], true);
+    assert!(
+        summary["changes"].get("resolved").is_none(),
+        "what a stopped scan did not visit is not resolved: {summary}"
+    );
     let run = run_in(
         Some(dir.path()),
         &["--state", "state.db", "--full", "t1", "t2"],
@@ -422,7 +430,7 @@ fn state_resume_after_ctrl_c_keeps_what_was_recorded_even_with_full_and_complete
 fn state_resume_after_kill_9_finishes_the_scan_with_every_file() {
     let (a, b) = numbers();
     let dir = two_roots(&a, &b);
-    assert_eq!(interrupted(dir.path(), "-KILL", &a), -1);
+    assert_eq!(interrupted(dir.path(), "-KILL", &a).0, -1);
     let run = run_in(Some(dir.path()), &["--state", "state.db", "t1", "t2"], b"");
     assert_eq!(run.status, 1, "{}", run.stderr);
     let s = run.summary();
@@ -509,3 +517,14 @@ fn state_hash_reads_a_file_whose_content_changed_behind_the_same_size_and_mtime(
     assert_eq!(read_and_cached(&run), (1, 1));
     assert_eq!(findings(&run)[0]["match"], format!("{}-****", &b[..6]));
 }
+
+#[test]
+fn state_a_file_skipped_this_time_is_not_called_resolved_because_it_was_not_looked_at() {
+    let (a, _) = numbers();
+    let dir = share(&a);
+    scan(dir.path(), &[]);
+    let run = scan(dir.path(), &["--max-filesize", "5"]);
+    assert!(findings(&run).is_empty());
+    assert_eq!(run.summary()["changes"]["resolved"], 0);
+}
+
