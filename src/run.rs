@@ -740,7 +740,9 @@ fn visit(
                     scan_ranges(shared, entry.path(), &path, &ranges, first, searcher, buf)
                 }
                 _ => match &shared.state {
-                    Some(state) => scan_file_with_state(shared, state, &entry, &path, searcher, buf),
+                    Some(state) => {
+                        scan_file_with_state(shared, state, &entry, &path, searcher, buf)
+                    }
                     None => scan_file(shared, entry.path(), &path, searcher, buf),
                 },
             }

@@ -92,7 +92,10 @@ pub fn ident_path(ident: &str) -> &str {
 }
 
 /// The status of each finding of `now` against `before`, in `now`'s order.
-pub fn statuses(before: &[(String, StoredFinding)], now: &[(String, StoredFinding)]) -> Vec<Status> {
+pub fn statuses(
+    before: &[(String, StoredFinding)],
+    now: &[(String, StoredFinding)],
+) -> Vec<Status> {
     let fp = use_fingerprints(before.iter().chain(now).map(|(_, f)| f));
     let mut was = Tally::default();
     for (path, f) in before {
@@ -108,13 +111,16 @@ pub fn statuses(before: &[(String, StoredFinding)], now: &[(String, StoredFindin
         .collect()
 }
 
+/// A finding with the path of its input.
+pub type Located = (String, StoredFinding);
+
 /// The findings of `now` that are new against `before`, and those of `before` that are gone
 /// (resolved), counting only paths under `roots` as gone. Each list keeps its input's order.
 pub fn changes<'a>(
-    before: &'a [(String, StoredFinding)],
-    now: &'a [(String, StoredFinding)],
+    before: &'a [Located],
+    now: &'a [Located],
     roots: &[String],
-) -> (Vec<&'a (String, StoredFinding)>, Vec<&'a (String, StoredFinding)>) {
+) -> (Vec<&'a Located>, Vec<&'a Located>) {
     let fp = use_fingerprints(before.iter().chain(now).map(|(_, f)| f));
     let count = |side: &[(String, StoredFinding)]| {
         let mut t = Tally::default();
@@ -184,10 +190,7 @@ fn diff(args: &DiffArgs) -> Result<Vec<u8>, String> {
         .map(|s| s.id)
         .collect();
     let Some(&to) = complete.last() else {
-        return Err(format!(
-            "{}: no complete scan yet",
-            args.state.display()
-        ));
+        return Err(format!("{}: no complete scan yet", args.state.display()));
     };
     let from = complete.len().checked_sub(2).map(|i| complete[i]);
     let before = match from {
@@ -196,7 +199,9 @@ fn diff(args: &DiffArgs) -> Result<Vec<u8>, String> {
     };
     let now = store.findings_of(to)?;
     let keep = |all: Vec<(String, StoredFinding)>| {
-        all.into_iter().filter(|(_, f)| !f.ignored).collect::<Vec<_>>()
+        all.into_iter()
+            .filter(|(_, f)| !f.ignored)
+            .collect::<Vec<_>>()
     };
     let (before, now) = (keep(before), keep(now));
     let roots = store.roots_of(to)?;
@@ -235,7 +240,11 @@ fn diff(args: &DiffArgs) -> Result<Vec<u8>, String> {
             new: new.len(),
             resolved: resolved.len(),
         };
-        out.extend_from_slice(serde_json::to_string(&summary).expect("serialises").as_bytes());
+        out.extend_from_slice(
+            serde_json::to_string(&summary)
+                .expect("serialises")
+                .as_bytes(),
+        );
         out.push(b'\n');
     } else {
         let from = from.map_or_else(|| "nothing".to_string(), |id| format!("scan {id}"));
@@ -350,7 +359,10 @@ mod tests {
         let mut in_member = found("010190-****", 1, None);
         in_member.member = Some("x.txt".into());
         let plain = found("010190-****", 1, None);
-        assert_ne!(ident("a.zip", &in_member, false), ident("a.zip", &plain, false));
+        assert_ne!(
+            ident("a.zip", &in_member, false),
+            ident("a.zip", &plain, false)
+        );
         assert_eq!(ident_path(&ident("a.zip", &in_member, false)), "a.zip");
     }
 }

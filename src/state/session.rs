@@ -134,7 +134,11 @@ impl Recorder {
             member: place.member.clone(),
             table: place.cell.as_ref().map(|c| c.table.clone()),
             field: place.cell.as_ref().map(|c| c.field.clone()),
-            row_key: place.cell.as_ref().map(|c| c.key.clone()).unwrap_or_default(),
+            row_key: place
+                .cell
+                .as_ref()
+                .map(|c| c.key.clone())
+                .unwrap_or_default(),
             kind: f.kind.as_str().to_string(),
             kind_name: f.kind_name().to_string(),
             rule: f.rule.as_ref().map(|r| r.id.clone()),
@@ -289,7 +293,8 @@ impl Session {
         let opts = &config.state;
         let path = opts.state.clone().expect("a session needs --state");
         let conn = schema::open_for_scan(&path, opts.full)?;
-        let fail = |e: rusqlite::Error| format!("{}: cannot use the state file: {e}", path.display());
+        let fail =
+            |e: rusqlite::Error| format!("{}: cannot use the state file: {e}", path.display());
         let settings = settings_signature(config, kinds, config_file, key);
         let roots = roots(config);
         let roots_json = serde_json::to_string(&roots).expect("strings serialise");
@@ -337,8 +342,7 @@ impl Session {
             Some(id) => schema::findings_of_scan(&conn, id).map_err(fail)?,
             None => Vec::new(),
         };
-        let use_fingerprints =
-            key.is_some() && before.iter().all(|(_, f)| f.fingerprint.is_some());
+        let use_fingerprints = key.is_some() && before.iter().all(|(_, f)| f.fingerprint.is_some());
         let mut previous = Tally::default();
         for (p, f) in before.iter().filter(|(_, f)| !f.ignored) {
             previous.add(diff::ident(p, f, use_fingerprints));
@@ -396,6 +400,9 @@ impl Session {
         };
         let name = name.to_string_lossy();
         let state_name = state_name.to_string_lossy();
+        if !name.starts_with(&*state_name) {
+            return false;
+        }
         let related = name == state_name
             || ["-wal", "-shm", "-journal"]
                 .iter()
@@ -409,7 +416,12 @@ impl Session {
 
     /// The findings to replay for the file at `shown` (`fs_path` on disk) with metadata `md`
     /// when it need not be read; `None` when it must be read.
-    pub fn unchanged(&self, shown: &str, fs_path: &Path, md: &Metadata) -> Option<&[StoredFinding]> {
+    pub fn unchanged(
+        &self,
+        shown: &str,
+        fs_path: &Path,
+        md: &Metadata,
+    ) -> Option<&[StoredFinding]> {
         let prev = self.files.get(shown)?;
         if !prev.reusable || prev.settings != self.settings || prev.meta != file_meta(md) {
             return None;
@@ -426,13 +438,18 @@ impl Session {
         }
         let _ = self.tx.send(Msg::Seen { file: prev.id });
         self.cached.fetch_add(1, Ordering::Relaxed);
-        self.cached_bytes.fetch_add(prev.meta.size, Ordering::Relaxed);
+        self.cached_bytes
+            .fetch_add(prev.meta.size, Ordering::Relaxed);
         Some(self.findings.get(&prev.id).map_or(&[], Vec::as_slice))
     }
 
     /// The file at `shown` is about to be read: its outputs record what they write.
     pub fn begin(&self, shown: &str) {
-        let mut inputs = self.recorder.inputs.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inputs = self
+            .recorder
+            .inputs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         inputs.insert(shown.to_string(), InputTally::default());
     }
 
@@ -440,7 +457,11 @@ impl Session {
     /// cut short by a stop is not recorded (the next run reads it again).
     pub fn scanned(&self, shown: &str, fs_path: &Path, md: &Metadata) {
         let tally = {
-            let mut inputs = self.recorder.inputs.lock().unwrap_or_else(|e| e.into_inner());
+            let mut inputs = self
+                .recorder
+                .inputs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             inputs.remove(shown)
         };
         let Some(tally) = tally else { return };
@@ -453,7 +474,11 @@ impl Session {
         let _ = self.tx.send(Msg::Scanned {
             path: shown.to_string(),
             meta,
-            sha256: if self.hash { sha256_file(fs_path) } else { None },
+            sha256: if self.hash {
+                sha256_file(fs_path)
+            } else {
+                None
+            },
             reusable: settled && !tally.errored,
             findings: tally.findings,
             at_ms,
@@ -555,7 +580,9 @@ fn load_latest(
          ORDER BY fi.file, fi.rowid"
     ))?;
     let mut findings: HashMap<i64, Vec<StoredFinding>> = HashMap::new();
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, schema::read_finding(r, 1)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, schema::read_finding(r, 1)?))
+    })?;
     for row in rows {
         let (file, f) = row?;
         findings.entry(file).or_default().push(f);

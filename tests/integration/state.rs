@@ -29,7 +29,10 @@ fn backdate_all(dir: &Path) {
 
 /// Two generated numbers of the same length whose masks differ (different birth dates).
 fn numbers() -> (String, String) {
-    (generated_cpr("010190", "123"), generated_cpr("020385", "456"))
+    (
+        generated_cpr("010190", "123"),
+        generated_cpr("020385", "456"),
+    )
 }
 
 fn dashed(cpr: &str) -> String {
@@ -130,7 +133,10 @@ fn state_modified_file_is_read_again_and_its_findings_are_new_and_resolved() {
     assert_eq!(f[0]["match"], format!("{}-****", &b[..6]));
     assert_eq!(f[0]["status"], "new");
     let changes = &run.summary()["changes"];
-    assert_eq!((changes["new"].as_u64(), changes["resolved"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (changes["new"].as_u64(), changes["resolved"].as_u64()),
+        (Some(1), Some(1))
+    );
 }
 
 #[test]
@@ -162,7 +168,10 @@ fn state_renamed_file_is_resolved_at_the_old_path_and_new_at_the_new_one() {
     assert_eq!(f[0]["path"], "t/moved.txt");
     assert_eq!(f[0]["status"], "new");
     let changes = &run.summary()["changes"];
-    assert_eq!((changes["new"].as_u64(), changes["resolved"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (changes["new"].as_u64(), changes["resolved"].as_u64()),
+        (Some(1), Some(1))
+    );
 }
 
 #[test]
@@ -183,7 +192,11 @@ fn state_recheck_findings_reads_files_with_findings_again_to_confirm_a_cleanup()
         .unwrap();
     let run = scan(dir.path(), &["--recheck-findings"]);
     assert_eq!(run.status, 0, "{}", run.stdout);
-    assert_eq!(read_and_cached(&run), (1, 1), "only the file with findings is read");
+    assert_eq!(
+        read_and_cached(&run),
+        (1, 1),
+        "only the file with findings is read"
+    );
     assert!(findings(&run).is_empty());
     assert_eq!(run.summary()["changes"]["resolved"], 1);
 }
@@ -252,7 +265,10 @@ fn state_file_holds_no_raw_value_with_or_without_a_key() {
             assert!(!bytes.contains(&raw[6..]), "{name} holds a serial");
         }
     }
-    assert!(masked_seen, "the findings were written (masked) where this test looked");
+    assert!(
+        masked_seen,
+        "the findings were written (masked) where this test looked"
+    );
 }
 
 #[test]
@@ -269,7 +285,12 @@ fn state_file_inside_the_scanned_tree_is_skipped_not_scanned() {
             .all(|e| e["skipped"] == true && e["message"].as_str().unwrap().contains("state file")),
         "{skips:?}"
     );
-    assert!(again.summary()["skipped_by"]["state-file"].as_u64().unwrap() >= 1);
+    assert!(
+        again.summary()["skipped_by"]["state-file"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
 }
 
 #[test]
@@ -324,7 +345,12 @@ fn state_diff_lists_what_appeared_and_disappeared_between_the_last_two_complete_
     std::fs::write(&added, format!("cpr {}\n", dashed(&b))).unwrap();
     backdate(&added, 3600);
     scan(dir.path(), &[]);
-    let diff = run_cmd(bin_plain(), Some(dir.path()), &["diff", "--state", "state.db"], b"");
+    let diff = run_cmd(
+        bin_plain(),
+        Some(dir.path()),
+        &["diff", "--state", "state.db"],
+        b"",
+    );
     assert_eq!(diff.status, 0, "{}", diff.stderr);
     let changes = diff.of_type("change");
     assert_eq!(changes.len(), 2);
@@ -334,15 +360,25 @@ fn state_diff_lists_what_appeared_and_disappeared_between_the_last_two_complete_
     assert_eq!(changes[1]["change"], "resolved");
     assert_eq!(changes[1]["path"], "t/a.txt");
     let s = diff.summary();
-    assert_eq!((s["new"].as_u64(), s["resolved"].as_u64()), (Some(1), Some(1)));
-    assert_eq!((s["from_scan"].as_u64(), s["to_scan"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(
+        (s["new"].as_u64(), s["resolved"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (s["from_scan"].as_u64(), s["to_scan"].as_u64()),
+        (Some(1), Some(2))
+    );
     let text = run_cmd(
         bin_plain(),
         Some(dir.path()),
         &["diff", "--state", "state.db", "--format", "text"],
         b"",
     );
-    assert!(text.stdout.contains("t/c.txt:1:5 cpr high"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("t/c.txt:1:5 cpr high"),
+        "{}",
+        text.stdout
+    );
     assert!(text.stdout.contains("[resolved]"), "{}", text.stdout);
     assert!(!text.stdout.contains(&a[6..]) && !text.stdout.contains(&b[6..]));
 }
@@ -367,7 +403,10 @@ fn interrupted(dir: &Path, signal: &str, cpr: &str) -> (i32, String) {
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     // Records of t1 may come first (flushed with the stream's); the stream's finding is the
     // sign that t1's walk has ended.
-    let stream = lines.by_ref().map(Result::unwrap).find(|l| l.contains("\"path\":\"-\""));
+    let stream = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find(|l| l.contains("\"path\":\"-\""));
     assert!(stream.is_some(), "the stream's finding is printed");
     let killed = std::process::Command::new("kill")
         .args([signal, &child.id().to_string()])
@@ -380,7 +419,10 @@ fn interrupted(dir: &Path, signal: &str, cpr: &str) -> (i32, String) {
 }
 
 fn two_roots(a: &str, b: &str) -> tempfile::TempDir {
-    let (x, y) = (format!("cpr {}\n", dashed(a)), format!("cpr {}\n", dashed(b)));
+    let (x, y) = (
+        format!("cpr {}\n", dashed(a)),
+        format!("cpr {}\n", dashed(b)),
+    );
     let dir = tree(&[
         ("t1/a.txt", x.as_bytes()),
         ("t1/b.txt", b"nothing\n"),
@@ -410,7 +452,10 @@ fn state_resume_after_ctrl_c_keeps_what_was_recorded_even_with_full_and_complete
     assert_eq!(run.status, 1, "{}", run.stderr);
     let s = run.summary();
     assert_eq!(s["resumed"], true);
-    assert_eq!(s["scan"], 1, "the interrupted scan goes on under its number");
+    assert_eq!(
+        s["scan"], 1,
+        "the interrupted scan goes on under its number"
+    );
     // t1 was recorded before the stop: not read again, even with --full; t2 is read.
     assert_eq!(read_and_cached(&run), (1, 2));
     let paths: Vec<_> = findings(&run)
@@ -436,7 +481,11 @@ fn state_resume_after_kill_9_finishes_the_scan_with_every_file() {
     let s = run.summary();
     assert_eq!(s["resumed"], true);
     let (read, cached) = read_and_cached(&run);
-    assert_eq!(read + cached, 3, "every file, read or recorded before the kill");
+    assert_eq!(
+        read + cached,
+        3,
+        "every file, read or recorded before the kill"
+    );
     assert_eq!(findings(&run).len(), 2);
 }
 
@@ -458,7 +507,11 @@ fn state_text_format_marks_cached_findings_and_summarises_changes() {
     scan(dir.path(), &[]);
     let run = scan(dir.path(), &["--format", "text"]);
     assert_eq!(run.status, 1);
-    assert!(run.stdout.contains("t/a.txt:1:6 cpr high"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("t/a.txt:1:6 cpr high"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("[cached]"), "{}", run.stdout);
     assert!(run.stderr.contains("state: scan 2"), "{}", run.stderr);
 }
@@ -492,7 +545,11 @@ fn state_store_gives_reports_the_scans_the_last_findings_and_the_expected_totals
             ("t/c.txt", Status::New, format!("{}-****", &b[..6])),
         ]
     );
-    let size = |n: &str| std::fs::metadata(dir.path().join("t").join(n)).unwrap().len();
+    let size = |n: &str| {
+        std::fs::metadata(dir.path().join("t").join(n))
+            .unwrap()
+            .len()
+    };
     assert_eq!(
         store.expected_totals().unwrap(),
         Some((3, size("a.txt") + size("b.txt") + size("c.txt")))
@@ -527,4 +584,3 @@ fn state_a_file_skipped_this_time_is_not_called_resolved_because_it_was_not_look
     assert!(findings(&run).is_empty());
     assert_eq!(run.summary()["changes"]["resolved"], 0);
 }
-
