@@ -329,7 +329,13 @@ impl<'a> InputOutput<'a> {
 
     /// Replays findings of an unchanged file from the scan state (`--state`), as
     /// [`InputOutput::findings`] writes fresh ones: counted, gated, marked `"cached":true`.
-    pub fn cached(&mut self, found: &[crate::state::StoredFinding], status: &Recorder) {
+    /// `moved_from`: the file's path in the state, when it was renamed since.
+    pub fn cached(
+        &mut self,
+        found: &[crate::state::StoredFinding],
+        status: &Recorder,
+        moved_from: Option<&str>,
+    ) {
         let gate = &self.out.gate;
         let mut tally = InputTally::default();
         for f in found {
@@ -350,11 +356,12 @@ impl<'a> InputOutput<'a> {
                 count_by_name(&mut self.custom, &f.kind_name, conf, 1);
             }
             self.failing |= f.confidence >= gate.fail_on;
-            let s = status.replayed(&mut tally, &self.place.path, f);
+            let s = status.replayed(&mut tally, &self.place.path, f, moved_from);
             if !gate.file_lines {
+                let from = moved_from.filter(|_| s == crate::state::Status::Moved);
                 self.out
                     .printer
-                    .cached_finding(&mut self.buf, &self.place.path, f, s);
+                    .cached_finding(&mut self.buf, &self.place.path, f, s, from);
             }
         }
         status.replay_done(&tally);

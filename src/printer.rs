@@ -247,13 +247,15 @@ impl Printer {
 
     /// Appends a finding replayed from the scan state (`--state`): the record a fresh scan
     /// prints, from the masked value the state keeps (never raw, even with `--show-values`,
-    /// which makes the scan read such files again), marked `"cached":true`, with its `status`.
+    /// which makes the scan read such files again), marked `"cached":true`, with its `status`
+    /// (and `moved_from`, the old path of a renamed file).
     pub fn cached_finding(
         &self,
         out: &mut Vec<u8>,
         path: &str,
         f: &crate::state::StoredFinding,
         status: crate::state::Status,
+        moved_from: Option<&str>,
     ) {
         let json = !matches!(self.format, Format::Text);
         let marks = crate::state::record::Marks {
@@ -261,6 +263,7 @@ impl Printer {
             change: None,
             cached: true,
             status: json.then_some(status.as_str()),
+            moved_from,
         };
         if json {
             crate::state::record::json(out, path, f, &marks);
@@ -420,12 +423,13 @@ impl Printer {
                     let resolved = c.resolved.map_or("-".to_string(), |n| n.to_string());
                     let _ = writeln!(
                         out,
-                        "  state: scan {}{}, {} files from the state; new {}, unchanged {}, resolved {resolved}",
+                        "  state: scan {}{}, {} files from the state; new {}, unchanged {}, moved {}, resolved {resolved}",
                         st.scan,
                         if st.resumed { " (resumed)" } else { "" },
                         st.cached,
                         c.new,
                         c.unchanged,
+                        c.moved,
                     );
                 }
                 if !s.by_confidence.is_empty() {

@@ -766,10 +766,10 @@ fn scan_file_with_state(
     if state.is_state_file(entry.path()) {
         return shared.skip(shown, "state-file", "the state file in use: not scanned");
     }
-    if let Some(found) = state.unchanged(shown, entry.path(), &md) {
+    if let Some((found, moved_from)) = state.unchanged(shown, entry.path(), &md) {
         let mut output =
             InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
-        output.cached(found, &state.recorder());
+        output.cached(found, &state.recorder(), moved_from);
         *buf = finish_output(shared, shown, output, Ok(0));
         return;
     }

@@ -215,6 +215,7 @@ fn diff(args: &DiffArgs) -> Result<Vec<u8>, String> {
                 change: Some(change),
                 cached: false,
                 status: None,
+                moved_from: None,
             };
             if json {
                 record::json(&mut out, path, f, &marks);

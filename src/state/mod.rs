@@ -107,6 +107,9 @@ impl StoredFinding {
 pub enum Status {
     New,
     Unchanged,
+    /// Found before in a file that was renamed or moved since (same inode, device, size and
+    /// modification time, and the old path is gone); the record says `moved_from`.
+    Moved,
 }
 
 impl Status {
@@ -114,6 +117,7 @@ impl Status {
         match self {
             Status::New => "new",
             Status::Unchanged => "unchanged",
+            Status::Moved => "moved",
         }
     }
 }
@@ -123,10 +127,17 @@ impl Status {
 pub struct Changes {
     pub new: u64,
     pub unchanged: u64,
+    /// Findings of files renamed or moved since the previous scan (not new, not resolved).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub moved: u64,
     /// Findings of the previous scan gone now; `None` when the scan was interrupted (what was
     /// not visited cannot be called resolved).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<u64>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// What the summary of a scan with `--state` adds.

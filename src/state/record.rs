@@ -41,6 +41,8 @@ struct Record<'a> {
     cached: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moved_from: Option<&'a str>,
 }
 
 /// A row key as a JSON object in key order.
@@ -60,6 +62,8 @@ pub struct Marks<'a> {
     pub change: Option<&'a str>,
     pub cached: bool,
     pub status: Option<&'a str>,
+    /// For a finding of a renamed or moved file: its path in the previous scan.
+    pub moved_from: Option<&'a str>,
 }
 
 /// Appends `f`, a finding of the input at `path`, as one JSON line.
@@ -84,6 +88,7 @@ pub fn json(out: &mut Vec<u8>, path: &str, f: &StoredFinding, marks: &Marks<'_>)
         fingerprint: f.fingerprint.as_deref(),
         cached: marks.cached,
         status: marks.status,
+        moved_from: marks.moved_from,
     };
     serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
     out.push(b'\n');
@@ -126,6 +131,8 @@ pub fn text(out: &mut Vec<u8>, path: &str, f: &StoredFinding, marks: &Marks<'_>)
         sanitize(&f.masked),
         f.reasons.join(",")
     );
+    let from = marks.moved_from.map(|p| format!("moved from {}", sanitize(p)));
+    tags.extend(from.as_deref());
     if !tags.is_empty() {
         let _ = write!(out, " [{}]", tags.join(" "));
     }

@@ -57,6 +57,9 @@ pub struct Session {
     resumed: bool,
     settings: String,
     files: HashMap<String, Previous>,
+    /// Paths of the last versions by (inode, device, size, mtime): a renamed file is found
+    /// under its old path.
+    by_identity: HashMap<(u64, u64, u64, i64), String>,
     findings: HashMap<i64, Vec<StoredFinding>>,
     /// File versions already recorded by the interrupted scan this run resumes.
     done: HashSet<i64>,
@@ -86,6 +89,7 @@ pub struct Recorder {
     now: Mutex<Tally>,
     new: AtomicU64,
     unchanged: AtomicU64,
+    moved: AtomicU64,
 }
 
 /// What one input's output records for the state.
@@ -116,6 +120,7 @@ impl Recorder {
         let counter = match status {
             Status::New => &self.new,
             Status::Unchanged => &self.unchanged,
+            Status::Moved => &self.moved,
         };
         counter.fetch_add(1, Ordering::Relaxed);
         status
@@ -158,9 +163,31 @@ impl Recorder {
         status
     }
 
-    /// The status of a finding replayed from the state.
-    pub fn replayed(&self, t: &mut InputTally, path: &str, f: &StoredFinding) -> Status {
-        self.status(t, diff::ident(path, f, self.use_fingerprints))
+    /// The status of a finding replayed from the state; `moved_from` is the file's path in
+    /// the state when it was renamed since: a finding that was there is `moved`, and is
+    /// counted under its old path (so it is not resolved there).
+    pub fn replayed(
+        &self,
+        t: &mut InputTally,
+        path: &str,
+        f: &StoredFinding,
+        moved_from: Option<&str>,
+    ) -> Status {
+        let Some(old) = moved_from else {
+            return self.status(t, diff::ident(path, f, self.use_fingerprints));
+        };
+        let id = diff::ident(old, f, self.use_fingerprints);
+        let before = self.previous.get(&id);
+        match diff::status(t.seen.add(id), before) {
+            Status::New => {
+                self.new.fetch_add(1, Ordering::Relaxed);
+                Status::New
+            }
+            _ => {
+                self.moved.fetch_add(1, Ordering::Relaxed);
+                Status::Moved
+            }
+        }
     }
 
     /// The findings of an input were all reported: counts them for what is resolved.
@@ -331,6 +358,13 @@ impl Session {
             HashSet::new()
         };
         let (files, findings) = load_latest(&conn).map_err(fail)?;
+        let by_identity = files
+            .iter()
+            .filter_map(|(path, p)| {
+                let (inode, device) = (p.meta.inode?, p.meta.device?);
+                Some(((inode, device, p.meta.size, p.meta.mtime_ns), path.clone()))
+            })
+            .collect();
         let previous_scan: Option<i64> = conn
             .query_row(
                 "SELECT max(id) FROM scans WHERE complete = 1 AND id < ?1",
@@ -360,6 +394,7 @@ impl Session {
             resumed,
             settings,
             files,
+            by_identity,
             findings,
             done,
             full: opts.full,
@@ -377,6 +412,7 @@ impl Session {
                 now: Mutex::new(Tally::default()),
                 new: AtomicU64::new(0),
                 unchanged: AtomicU64::new(0),
+                moved: AtomicU64::new(0),
             }),
             tx,
             writer: Mutex::new(Some(writer)),
@@ -415,15 +451,20 @@ impl Session {
     }
 
     /// The findings to replay for the file at `shown` (`fs_path` on disk) with metadata `md`
-    /// when it need not be read; `None` when it must be read.
+    /// when it need not be read, and the path it had in the state if it was renamed since;
+    /// `None` when it must be read.
     pub fn unchanged(
         &self,
         shown: &str,
         fs_path: &Path,
         md: &Metadata,
-    ) -> Option<&[StoredFinding]> {
-        let prev = self.files.get(shown)?;
-        if !prev.reusable || prev.settings != self.settings || prev.meta != file_meta(md) {
+    ) -> Option<(&[StoredFinding], Option<&str>)> {
+        let meta = file_meta(md);
+        let (prev, moved_from) = match self.files.get(shown) {
+            Some(prev) => (prev, None),
+            None => self.renamed(&meta)?,
+        };
+        if !prev.reusable || prev.settings != self.settings || prev.meta != meta {
             return None;
         }
         let done_before = self.done.contains(&prev.id);
@@ -436,11 +477,38 @@ impl Session {
                 return None;
             }
         }
-        let _ = self.tx.send(Msg::Seen { file: prev.id });
+        let found = self.findings.get(&prev.id).map_or(&[][..], Vec::as_slice);
+        let msg = match moved_from {
+            None => Msg::Seen { file: prev.id },
+            // A new version under the new path, with the findings of the old one.
+            Some(_) => Msg::Scanned {
+                path: shown.to_string(),
+                meta,
+                sha256: prev.sha256.clone(),
+                reusable: true,
+                findings: found.to_vec(),
+                at_ms: now_ms(),
+            },
+        };
+        let _ = self.tx.send(msg);
         self.cached.fetch_add(1, Ordering::Relaxed);
-        self.cached_bytes
-            .fetch_add(prev.meta.size, Ordering::Relaxed);
-        Some(self.findings.get(&prev.id).map_or(&[], Vec::as_slice))
+        self.cached_bytes.fetch_add(prev.meta.size, Ordering::Relaxed);
+        Some((found, moved_from))
+    }
+
+    /// The last version of a file with the identity `meta` under another path that no longer
+    /// holds it: the same file, renamed or moved (a hard link, whose old path still holds the
+    /// inode, is not).
+    fn renamed(&self, meta: &FileMeta) -> Option<(&Previous, Option<&str>)> {
+        let key = (meta.inode?, meta.device?, meta.size, meta.mtime_ns);
+        let old = self.by_identity.get(&key)?;
+        let still_there = std::fs::symlink_metadata(old)
+            .ok()
+            .is_some_and(|md| file_meta(&md).inode == meta.inode);
+        if still_there {
+            return None;
+        }
+        Some((self.files.get(old)?, Some(old.as_str())))
     }
 
     /// The file at `shown` is about to be read: its outputs record what they write.
@@ -507,6 +575,7 @@ impl Session {
         let changes = Changes {
             new,
             unchanged,
+            moved: rec.moved.load(Ordering::Relaxed),
             resolved,
         };
         let cached = self.cached.load(Ordering::Relaxed);

@@ -158,19 +158,49 @@ fn state_added_and_deleted_files_give_new_and_resolved_findings() {
 }
 
 #[test]
-fn state_renamed_file_is_resolved_at_the_old_path_and_new_at_the_new_one() {
+fn state_renamed_file_is_moved_not_resolved_and_new_and_is_not_read_again() {
     let (a, _) = numbers();
     let dir = share(&a);
     scan(dir.path(), &[]);
     std::fs::rename(dir.path().join("t/a.txt"), dir.path().join("t/moved.txt")).unwrap();
     let run = scan(dir.path(), &[]);
+    assert_eq!(read_and_cached(&run), (0, 2), "same inode, size and mtime: not read");
     let f = findings(&run);
     assert_eq!(f[0]["path"], "t/moved.txt");
-    assert_eq!(f[0]["status"], "new");
+    assert_eq!(f[0]["status"], "moved");
+    assert_eq!(f[0]["moved_from"], "t/a.txt");
     let changes = &run.summary()["changes"];
     assert_eq!(
-        (changes["new"].as_u64(), changes["resolved"].as_u64()),
-        (Some(1), Some(1))
+        (changes["new"].as_u64(), changes["moved"].as_u64(), changes["resolved"].as_u64()),
+        (Some(0), Some(1), Some(0))
+    );
+    // The new path is recorded: next time the finding is simply unchanged there.
+    let next = scan(dir.path(), &[]);
+    assert_eq!(findings(&next)[0]["status"], "unchanged");
+    assert_eq!(next.summary()["changes"]["resolved"], 0);
+}
+
+#[test]
+fn state_copied_file_is_read_and_its_findings_are_new_while_the_original_stays_unchanged() {
+    let (a, _) = numbers();
+    let dir = share(&a);
+    scan(dir.path(), &[]);
+    let copy = dir.path().join("t/copy.txt");
+    std::fs::copy(dir.path().join("t/a.txt"), &copy).unwrap();
+    backdate(&copy, 600);
+    let run = scan(dir.path(), &[]);
+    assert_eq!(read_and_cached(&run), (1, 2));
+    let mut statuses: Vec<_> = findings(&run)
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), f["status"].clone()))
+        .collect();
+    statuses.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(
+        statuses,
+        vec![
+            ("t/a.txt".to_string(), serde_json::json!("unchanged")),
+            ("t/copy.txt".to_string(), serde_json::json!("new")),
+        ]
     );
 }
 
