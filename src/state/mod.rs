@@ -30,7 +30,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::finding::Confidence;
+use crate::finding::{Confidence, Finding, Suppression};
+use crate::fingerprint::Fingerprinter;
 use crate::place::{Cell, Place};
 
 pub use session::Session;
@@ -87,6 +88,33 @@ pub struct StoredFinding {
 }
 
 impl StoredFinding {
+    /// What the state keeps of `f`, found at `place`: the masked value, and the fingerprint
+    /// when there is a key.
+    pub fn of(place: &Place, f: &Finding, key: Option<&Fingerprinter>) -> StoredFinding {
+        StoredFinding {
+            member: place.member.clone(),
+            table: place.cell.as_ref().map(|c| c.table.clone()),
+            field: place.cell.as_ref().map(|c| c.field.clone()),
+            row_key: place
+                .cell
+                .as_ref()
+                .map(|c| c.key.clone())
+                .unwrap_or_default(),
+            kind: f.kind.as_str().to_string(),
+            kind_name: f.kind_name().to_string(),
+            rule: f.rule.as_ref().map(|r| r.id.clone()),
+            confidence: f.confidence,
+            line: f.line,
+            column: f.column,
+            offset: f.offset,
+            length: f.len,
+            masked: f.masked(),
+            reasons: f.reasons.iter().map(|r| r.to_string()).collect(),
+            fingerprint: key.map(|k| k.fingerprint_of(f)),
+            ignored: f.suppressed == Some(Suppression::Inline),
+        }
+    }
+
     /// The finding's place in the input at `path`.
     pub fn place(&self, path: &str) -> Place {
         Place {
@@ -312,6 +340,84 @@ pub fn under_roots(path: &str, roots: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::{Kind, Reason};
+    use crate::printer::Printer;
+
+    fn found() -> Finding {
+        let value = b"010190-1238"; // the README's synthetic example number
+        let mut f = Finding::new(
+            734,
+            Kind::Cpr,
+            Confidence::High,
+            vec![Reason::Date, Reason::Mod11, Reason::Context("cpr-nr")],
+            value,
+        );
+        f.line = 12;
+        f.column = 5;
+        f
+    }
+
+    fn places() -> Vec<Place> {
+        vec![
+            Place::new("share/a \"b\".csv"),
+            Place::member("x.zip", "in/ner.txt"),
+            Place {
+                cell: Some(Cell {
+                    table: "public.borgere".into(),
+                    field: "notes".into(),
+                    key: vec![("id".into(), "42".into()), ("b".into(), "x".into())],
+                }),
+                ..Place::new("db.sqlite")
+            },
+        ]
+    }
+
+    #[test]
+    fn cached_record_is_the_fresh_record_plus_cached_and_status_so_consumers_see_no_difference() {
+        let key = Fingerprinter::new(b"k").unwrap();
+        let printers = [
+            Printer::new(Format::Jsonl, false, false),
+            Printer::new(Format::Jsonl, false, false).with_fingerprints(key.clone()),
+        ];
+        for (printer, key) in printers.iter().zip([None, Some(&key)]) {
+            for place in places() {
+                let f = found();
+                let mut fresh = Vec::new();
+                printer.finding(&mut fresh, &place, &f);
+                add_status(&mut fresh, 0, Some(Status::New), Format::Jsonl);
+                let mut cached = Vec::new();
+                let stored = StoredFinding::of(&place, &f, key);
+                printer.cached_finding(&mut cached, &place.path, &stored, Status::New, None);
+                let fresh = String::from_utf8(fresh).unwrap();
+                let expected = fresh.replace(",\"status\"", ",\"cached\":true,\"status\"");
+                assert_eq!(String::from_utf8(cached).unwrap(), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn stored_finding_keeps_the_mask_never_the_raw_value() {
+        let stored = StoredFinding::of(&Place::new("a"), &found(), None);
+        assert_eq!(stored.masked, "010190-****");
+        assert!(!format!("{stored:?}").contains("1238"));
+    }
+
+    #[test]
+    fn status_is_added_to_a_json_record_only_when_one_was_written() {
+        let mut buf = b"{\"type\":\"finding\"}\n".to_vec();
+        add_status(&mut buf, 0, Some(Status::Unchanged), Format::Jsonl);
+        assert_eq!(buf, b"{\"type\":\"finding\",\"status\":\"unchanged\"}\n");
+        let len = buf.len();
+        add_status(&mut buf, len, Some(Status::New), Format::Jsonl);
+        assert_eq!(
+            buf.len(),
+            len,
+            "no record written since `start`: nothing added"
+        );
+        let mut text = b"a.txt:1:1 cpr high x date\n".to_vec();
+        add_status(&mut text, 0, Some(Status::New), Format::Text);
+        assert_eq!(text, b"a.txt:1:1 cpr high x date\n");
+    }
 
     #[test]
     fn under_roots_needs_a_whole_path_component_so_a_sibling_root_is_not_inside() {

@@ -131,7 +131,9 @@ pub fn text(out: &mut Vec<u8>, path: &str, f: &StoredFinding, marks: &Marks<'_>)
         sanitize(&f.masked),
         f.reasons.join(",")
     );
-    let from = marks.moved_from.map(|p| format!("moved from {}", sanitize(p)));
+    let from = marks
+        .moved_from
+        .map(|p| format!("moved from {}", sanitize(p)));
     tags.extend(from.as_deref());
     if !tags.is_empty() {
         let _ = write!(out, " [{}]", tags.join(" "));

@@ -28,7 +28,7 @@ use super::schema::{self, FINDING_COLUMNS};
 use super::writer::{self, FileMeta, Msg, Totals};
 use super::{Changes, StateSummary, Status, StoredFinding};
 use crate::cli::{Config, Input};
-use crate::finding::{Finding, Kind, Suppression};
+use crate::finding::{Finding, Kind};
 use crate::fingerprint::Fingerprinter;
 use crate::place::Place;
 use crate::printer::Summary;
@@ -135,28 +135,7 @@ impl Recorder {
         f: &Finding,
         suppressed: bool,
     ) -> Option<Status> {
-        let stored = StoredFinding {
-            member: place.member.clone(),
-            table: place.cell.as_ref().map(|c| c.table.clone()),
-            field: place.cell.as_ref().map(|c| c.field.clone()),
-            row_key: place
-                .cell
-                .as_ref()
-                .map(|c| c.key.clone())
-                .unwrap_or_default(),
-            kind: f.kind.as_str().to_string(),
-            kind_name: f.kind_name().to_string(),
-            rule: f.rule.as_ref().map(|r| r.id.clone()),
-            confidence: f.confidence,
-            line: f.line,
-            column: f.column,
-            offset: f.offset,
-            length: f.len,
-            masked: f.masked(),
-            reasons: f.reasons.iter().map(|r| r.to_string()).collect(),
-            fingerprint: self.fingerprinter.as_ref().map(|k| k.fingerprint_of(f)),
-            ignored: f.suppressed == Some(Suppression::Inline),
-        };
+        let stored = StoredFinding::of(place, f, self.fingerprinter.as_ref());
         let status = (!suppressed)
             .then(|| self.status(t, diff::ident(&place.path, &stored, self.use_fingerprints)));
         t.findings.push(stored);
@@ -492,7 +471,8 @@ impl Session {
         };
         let _ = self.tx.send(msg);
         self.cached.fetch_add(1, Ordering::Relaxed);
-        self.cached_bytes.fetch_add(prev.meta.size, Ordering::Relaxed);
+        self.cached_bytes
+            .fetch_add(prev.meta.size, Ordering::Relaxed);
         Some((found, moved_from))
     }
 

@@ -164,14 +164,22 @@ fn state_renamed_file_is_moved_not_resolved_and_new_and_is_not_read_again() {
     scan(dir.path(), &[]);
     std::fs::rename(dir.path().join("t/a.txt"), dir.path().join("t/moved.txt")).unwrap();
     let run = scan(dir.path(), &[]);
-    assert_eq!(read_and_cached(&run), (0, 2), "same inode, size and mtime: not read");
+    assert_eq!(
+        read_and_cached(&run),
+        (0, 2),
+        "same inode, size and mtime: not read"
+    );
     let f = findings(&run);
     assert_eq!(f[0]["path"], "t/moved.txt");
     assert_eq!(f[0]["status"], "moved");
     assert_eq!(f[0]["moved_from"], "t/a.txt");
     let changes = &run.summary()["changes"];
     assert_eq!(
-        (changes["new"].as_u64(), changes["moved"].as_u64(), changes["resolved"].as_u64()),
+        (
+            changes["new"].as_u64(),
+            changes["moved"].as_u64(),
+            changes["resolved"].as_u64()
+        ),
         (Some(0), Some(1), Some(0))
     );
     // The new path is recorded: next time the finding is simply unchanged there.
