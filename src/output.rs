@@ -332,21 +332,40 @@ impl<'a> InputOutput<'a> {
     /// `moved_from`: the file's path in the state, when it was renamed since.
     pub fn cached(
         &mut self,
-        found: &[crate::state::StoredFinding],
-        status: &Recorder,
+        kept: &crate::state::Kept,
+        state: &Recorder,
         moved_from: Option<&str>,
     ) {
         let gate = &self.out.gate;
+        self.suppressed += kept.ignored;
+        let json = self.out.printer.format() != crate::cli::Format::Text;
+        // The usual rescan: the findings the last scan reported here, copied as they were.
+        if gate.baseline.is_none() && json && moved_from.is_none() && state.replay_whole(kept) {
+            for (name, kind, counts) in &kept.counts {
+                for (conf, &n) in counts.iter().enumerate() {
+                    self.counts[*kind as usize][conf] += n;
+                    if *kind == Kind::Custom {
+                        count_by_name(&mut self.custom, name, conf, n);
+                    }
+                }
+                self.failing |= (gate.fail_on as usize..3).any(|c| counts[c] > 0);
+            }
+            if !gate.file_lines {
+                crate::state::replay_lines(&mut self.buf, kept, crate::state::Status::Unchanged);
+            }
+            return;
+        }
         let mut tally = InputTally::default();
-        for f in found {
+        for f in kept.findings() {
             let baselined = gate.baseline.as_ref().is_some_and(|(b, _)| {
                 let path = baseline::normalise_path(&f.place(&self.place.path).joined());
                 f.fingerprint
                     .as_ref()
                     .is_some_and(|fp| b.contains(&path, &f.kind_name, fp))
             });
-            if f.ignored || baselined {
+            if baselined {
                 self.suppressed += 1;
+                state.accepted(&mut tally, moved_from.unwrap_or(&self.place.path), &f);
                 continue;
             }
             let conf = f.confidence as usize;
@@ -356,15 +375,15 @@ impl<'a> InputOutput<'a> {
                 count_by_name(&mut self.custom, &f.kind_name, conf, 1);
             }
             self.failing |= f.confidence >= gate.fail_on;
-            let s = status.replayed(&mut tally, &self.place.path, f, moved_from);
+            let s = state.replayed(&mut tally, &self.place.path, &f, moved_from);
             if !gate.file_lines {
                 let from = moved_from.filter(|_| s == crate::state::Status::Moved);
                 self.out
                     .printer
-                    .cached_finding(&mut self.buf, &self.place.path, f, s, from);
+                    .cached_finding(&mut self.buf, &self.place.path, &f, s, from);
             }
         }
-        status.replay_done(&tally);
+        state.replay_done(moved_from.unwrap_or(&self.place.path), &tally);
     }
 
     fn write_through(&mut self) -> io::Result<()> {

@@ -16,20 +16,27 @@ use super::record::{self, Marks};
 use super::{Status, Store, StoredFinding};
 use crate::run::{EXIT_CLEAN, EXIT_ERROR};
 
-/// A finding's identity across scans (see the module docs), as one string.
-pub fn ident(path: &str, f: &StoredFinding, use_fingerprints: bool) -> String {
+/// A finding's identity across scans (see the module docs), as a 128-bit hash of its parts
+/// (two SipHash runs; identities are compared within one run, never stored).
+pub fn ident(path: &str, f: &StoredFinding, use_fingerprints: bool) -> u128 {
+    use std::hash::{Hash, Hasher};
     let value = match (&f.fingerprint, use_fingerprints) {
         (Some(fp), true) => fp.as_str(),
         _ => f.masked.as_str(),
     };
-    let key = serde_json::to_string(&f.row_key).expect("strings serialise");
-    format!(
-        "{path}\0{}\0{}\0{}\0{key}\0{}\0{value}",
-        f.member.as_deref().unwrap_or(""),
-        f.table.as_deref().unwrap_or(""),
-        f.field.as_deref().unwrap_or(""),
-        f.kind_name,
-    )
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut h);
+        path.hash(&mut h);
+        f.member.hash(&mut h);
+        f.table.hash(&mut h);
+        f.field.hash(&mut h);
+        f.row_key.hash(&mut h);
+        f.kind_name.hash(&mut h);
+        value.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
 /// Whether identities can use fingerprints: only when every finding on both sides has one (the
@@ -47,17 +54,17 @@ pub fn use_fingerprints<'a>(all: impl IntoIterator<Item = &'a StoredFinding>) ->
 
 /// Counts of findings per identity.
 #[derive(Clone, Debug, Default)]
-pub struct Tally(HashMap<String, u32>);
+pub struct Tally(HashMap<u128, u32>);
 
 impl Tally {
-    pub fn add(&mut self, ident: String) -> u32 {
+    pub fn add(&mut self, ident: u128) -> u32 {
         let n = self.0.entry(ident).or_insert(0);
         *n += 1;
         *n
     }
 
-    pub fn get(&self, ident: &str) -> u32 {
-        self.0.get(ident).copied().unwrap_or(0)
+    pub fn get(&self, ident: u128) -> u32 {
+        self.0.get(&ident).copied().unwrap_or(0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -67,13 +74,13 @@ impl Tally {
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: &Tally) {
         for (id, n) in &other.0 {
-            *self.0.entry(id.clone()).or_insert(0) += n;
+            *self.0.entry(*id).or_insert(0) += n;
         }
     }
 
     /// Identities and their counts.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.0.iter().map(|(k, n)| (k.as_str(), *n))
+    pub fn iter(&self) -> impl Iterator<Item = (u128, u32)> + '_ {
+        self.0.iter().map(|(k, n)| (*k, *n))
     }
 }
 
@@ -84,11 +91,6 @@ pub fn status(nth: u32, before: u32) -> Status {
     } else {
         Status::New
     }
-}
-
-/// The path part of an identity.
-pub fn ident_path(ident: &str) -> &str {
-    ident.split('\0').next().unwrap_or("")
 }
 
 /// The status of each finding of `now` against `before`, in `now`'s order.
@@ -105,7 +107,7 @@ pub fn statuses(
     now.iter()
         .map(|(path, f)| {
             let id = ident(path, f, fp);
-            let before = was.get(&id);
+            let before = was.get(id);
             status(seen.add(id), before)
         })
         .collect()
@@ -135,7 +137,7 @@ pub fn changes<'a>(
         side.iter()
             .filter(|(path, f)| {
                 let id = ident(path, f, fp);
-                let limit = other.get(&id);
+                let limit = other.get(id);
                 seen.add(id) > limit
             })
             .collect::<Vec<_>>()

@@ -30,7 +30,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::finding::{Confidence, Finding, Suppression};
+use crate::finding::{Confidence, Finding, Kind, Suppression};
 use crate::fingerprint::Fingerprinter;
 use crate::place::{Cell, Place};
 
@@ -126,6 +126,165 @@ impl StoredFinding {
                 key: self.row_key.clone(),
             }),
         }
+    }
+}
+
+impl StoredFinding {
+    /// Reads back a finding record as the state keeps it (one line of [`Kept::records`]);
+    /// `None` for a line that is not one.
+    pub fn from_record(line: &str) -> Option<StoredFinding> {
+        let r: RecordIn = serde_json::from_str(line).ok()?;
+        Some(StoredFinding {
+            member: r.member,
+            table: r.table,
+            field: r.field,
+            row_key: r.key.map(|k| k.0).unwrap_or_default(),
+            kind: if r.rule.is_some() {
+                "custom".to_string()
+            } else {
+                r.kind.clone()
+            },
+            kind_name: r.kind,
+            rule: r.rule,
+            confidence: Confidence::parse(&r.confidence)?,
+            line: r.line,
+            column: r.column,
+            offset: r.offset,
+            length: r.length,
+            masked: r.matched,
+            reasons: r.reasons,
+            fingerprint: r.fingerprint,
+            ignored: false,
+        })
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RecordIn {
+    #[serde(default)]
+    member: Option<String>,
+    #[serde(default)]
+    table: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    key: Option<KeyList>,
+    line: u64,
+    column: u64,
+    offset: u64,
+    length: u32,
+    kind: String,
+    #[serde(default)]
+    rule: Option<String>,
+    confidence: String,
+    #[serde(rename = "match")]
+    matched: String,
+    reasons: Vec<String>,
+    #[serde(default)]
+    fingerprint: Option<String>,
+}
+
+/// A row key read in its order (a JSON object's entries as written).
+struct KeyList(Vec<(String, String)>);
+
+impl<'de> serde::Deserialize<'de> for KeyList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<KeyList, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = KeyList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a row key object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<KeyList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = m.next_entry::<String, String>()? {
+                    out.push(entry);
+                }
+                Ok(KeyList(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// The findings of one file version as the state keeps them: the records a fresh scan printed
+/// (masked, with the fingerprint when there was a key; no status, no context), one JSON object
+/// per line, and counts, so a replay copies lines and adds counts without parsing a record.
+#[derive(Clone, Debug, Default)]
+pub struct Kept {
+    /// The file version (`files.id`).
+    pub id: i64,
+    pub records: String,
+    /// Reported findings per kind name, with the built-in kind, as `[low, medium, high]`.
+    pub counts: Vec<(String, Kind, [u64; 3])>,
+    /// Findings accepted by a `cprscan:ignore` marker: counted as suppressed, not kept.
+    pub ignored: u64,
+}
+
+impl Kept {
+    /// Findings kept (not counting ignored ones).
+    pub fn total(&self) -> u64 {
+        self.counts
+            .iter()
+            .map(|(_, _, c)| c.iter().sum::<u64>())
+            .sum()
+    }
+
+    /// The counts as the `files.counts` column holds them: `[["cpr","cpr",[0,1,2]]]`.
+    pub fn counts_json(&self) -> String {
+        let list: Vec<(&str, &str, [u64; 3])> = self
+            .counts
+            .iter()
+            .map(|(n, k, c)| (n.as_str(), k.as_str(), *c))
+            .collect();
+        serde_json::to_string(&list).expect("serialises")
+    }
+
+    /// Reads the `files.counts` column.
+    pub fn counts_from_json(text: &str) -> Vec<(String, Kind, [u64; 3])> {
+        let list: Vec<(String, String, [u64; 3])> = serde_json::from_str(text).unwrap_or_default();
+        list.into_iter()
+            .map(|(n, k, c)| (n, Kind::from_name(&k).unwrap_or(Kind::Custom), c))
+            .collect()
+    }
+
+    /// Adds one finding of `kind_name` (built-in `kind`) at `confidence` to `counts`.
+    pub fn count(
+        counts: &mut Vec<(String, Kind, [u64; 3])>,
+        name: &str,
+        kind: Kind,
+        conf: Confidence,
+    ) {
+        match counts.iter_mut().find(|(n, _, _)| n == name) {
+            Some((_, _, c)) => c[conf as usize] += 1,
+            None => {
+                let mut c = [0; 3];
+                c[conf as usize] = 1;
+                counts.push((name.to_string(), kind, c));
+            }
+        }
+    }
+
+    /// The findings, read back from the records.
+    pub fn findings(&self) -> impl Iterator<Item = StoredFinding> + '_ {
+        self.records.lines().filter_map(StoredFinding::from_record)
+    }
+}
+
+/// Appends the records of `kept` to `buf` as cached findings with `status`: each line as kept,
+/// with `"cached":true,"status":…` added before its closing brace. No record is parsed.
+pub fn replay_lines(buf: &mut Vec<u8>, kept: &Kept, status: Status) {
+    for line in kept.records.lines() {
+        let Some(body) = line.strip_suffix('}') else {
+            continue;
+        };
+        buf.extend_from_slice(body.as_bytes());
+        buf.extend_from_slice(b",\"cached\":true,\"status\":\"");
+        buf.extend_from_slice(status.as_str().as_bytes());
+        buf.extend_from_slice(b"\"}\n");
     }
 }
 
@@ -340,7 +499,7 @@ pub fn under_roots(path: &str, roots: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Kind, Reason};
+    use crate::finding::Reason;
     use crate::printer::Printer;
 
     fn found() -> Finding {

@@ -9,15 +9,17 @@
 //!   inode, device, optional SHA-256); a file read again gets a new row, an unchanged one keeps
 //!   its row.
 //! - `seen`: which file versions each scan covered (read or taken from the state).
-//! - `findings`: the findings of a file version: place, kind, position, masked value, reasons,
-//!   keyed fingerprint. Never a raw value.
+//! - `files.records`: the findings of a file version, one JSON object per line, the record a
+//!   scan printed (place, kind, position, masked value, reasons, keyed fingerprint; never a raw
+//!   value); `files.counts` their counts per kind and confidence. One row per file, not per
+//!   finding: a share with a million findings is replayed by copying 20,000 texts. In SQLite:
+//!   `SELECT path, value FROM files, json_each('[' || replace(trim(records, char(10)), char(10), ',') || ']')`.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OpenFlags};
 
 use super::{ScanRow, StoredFinding};
-use crate::finding::Confidence;
 
 /// The schema this cprscan writes and reads.
 pub const VERSION: i64 = 1;
@@ -51,6 +53,9 @@ CREATE TABLE files (
     settings TEXT NOT NULL,
     reusable INTEGER NOT NULL,
     findings INTEGER NOT NULL,
+    ignored INTEGER NOT NULL DEFAULT 0,
+    counts TEXT NOT NULL DEFAULT '[]',
+    records TEXT NOT NULL DEFAULT '',
     scan INTEGER NOT NULL REFERENCES scans(id),
     scanned_ms INTEGER NOT NULL
 );
@@ -60,26 +65,6 @@ CREATE TABLE seen (
     file INTEGER NOT NULL,
     PRIMARY KEY (scan, file)
 ) WITHOUT ROWID;
-CREATE TABLE findings (
-    file INTEGER NOT NULL REFERENCES files(id),
-    member TEXT,
-    tbl TEXT,
-    field TEXT,
-    row_key TEXT,
-    kind TEXT NOT NULL,
-    kind_name TEXT NOT NULL,
-    rule TEXT,
-    confidence TEXT NOT NULL,
-    line INTEGER NOT NULL,
-    col INTEGER NOT NULL,
-    offset INTEGER NOT NULL,
-    length INTEGER NOT NULL,
-    masked TEXT NOT NULL,
-    reasons TEXT NOT NULL,
-    fingerprint TEXT,
-    ignored INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX findings_file ON findings(file);
 ";
 
 /// Why a state file cannot be used.
@@ -174,7 +159,7 @@ fn open_checked(path: &Path) -> Result<Connection, String> {
     // A cheap look at every table: a damaged file fails here, before the scan starts.
     conn.query_row(
         "SELECT (SELECT count(*) FROM scans) + (SELECT count(*) FROM seen) \
-         + (SELECT max(id) IS NULL FROM files) + (SELECT count(*) FROM findings)",
+         + (SELECT max(id) IS NULL FROM files)",
         [],
         |r| r.get::<_, i64>(0),
     )
@@ -254,80 +239,27 @@ fn findings_from_json(text: &str) -> Vec<(String, [u64; 3])> {
         .collect()
 }
 
-/// The columns of `findings` in [`read_finding`]'s order, after any leading columns.
-pub const FINDING_COLUMNS: &str = "fi.member, fi.tbl, fi.field, fi.row_key, fi.kind, \
-     fi.kind_name, fi.rule, fi.confidence, fi.line, fi.col, fi.offset, fi.length, fi.masked, \
-     fi.reasons, fi.fingerprint, fi.ignored";
-
-/// Reads a finding from row `r`, its columns from index `at` on ([`FINDING_COLUMNS`]).
-pub fn read_finding(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<StoredFinding> {
-    let row_key: Option<String> = r.get(at + 3)?;
-    let reasons: String = r.get(at + 13)?;
-    let confidence: String = r.get(at + 7)?;
-    Ok(StoredFinding {
-        member: r.get(at)?,
-        table: r.get(at + 1)?,
-        field: r.get(at + 2)?,
-        row_key: row_key
-            .and_then(|k| serde_json::from_str(&k).ok())
-            .unwrap_or_default(),
-        kind: r.get(at + 4)?,
-        kind_name: r.get(at + 5)?,
-        rule: r.get(at + 6)?,
-        confidence: Confidence::parse(&confidence).unwrap_or(Confidence::Low),
-        line: r.get(at + 8)?,
-        column: r.get(at + 9)?,
-        offset: r.get(at + 10)?,
-        length: r.get(at + 11)?,
-        masked: r.get(at + 12)?,
-        reasons: serde_json::from_str(&reasons).unwrap_or_default(),
-        fingerprint: r.get(at + 14)?,
-        ignored: r.get(at + 15)?,
-    })
-}
-
-/// Writes `f` as a finding of file version `file`.
-pub fn insert_finding(conn: &Connection, file: i64, f: &StoredFinding) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO findings (file, member, tbl, field, row_key, kind, kind_name, rule, \
-         confidence, line, col, offset, length, masked, reasons, fingerprint, ignored) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-    )?;
-    let row_key = (!f.row_key.is_empty())
-        .then(|| serde_json::to_string(&f.row_key).expect("strings serialise"));
-    stmt.execute(params![
-        file,
-        f.member,
-        f.table,
-        f.field,
-        row_key,
-        f.kind,
-        f.kind_name,
-        f.rule,
-        f.confidence.as_str(),
-        f.line,
-        f.column,
-        f.offset,
-        f.length,
-        f.masked,
-        serde_json::to_string(&f.reasons).expect("strings serialise"),
-        f.fingerprint,
-        f.ignored,
-    ])?;
-    Ok(())
-}
-
-/// The findings of every file version scan `id` covered, with their paths, in path and offset
-/// order.
+/// The findings of every file version scan `id` covered, with their paths, in path order
+/// (a file's in its order).
 pub fn findings_of_scan(
     conn: &Connection,
     id: i64,
 ) -> rusqlite::Result<Vec<(String, StoredFinding)>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT f.path, {FINDING_COLUMNS} FROM seen s JOIN files f ON f.id = s.file \
-         JOIN findings fi ON fi.file = f.id WHERE s.scan = ?1 \
-         ORDER BY f.path, fi.member, fi.tbl, fi.field, fi.row_key, fi.offset, fi.rowid"
-    ))?;
-    let rows = stmt.query_map(params![id], |r| Ok((r.get(0)?, read_finding(r, 1)?)))?;
-    rows.collect()
+    let mut stmt = conn.prepare(
+        "SELECT f.path, f.records FROM seen s JOIN files f ON f.id = s.file \
+         WHERE s.scan = ?1 AND f.findings > 0 ORDER BY f.path",
+    )?;
+    let mut out = Vec::new();
+    let mut rows = stmt.query(params![id])?;
+    while let Some(r) = rows.next()? {
+        let path: String = r.get(0)?;
+        let records: String = r.get(1)?;
+        out.extend(
+            records
+                .lines()
+                .filter_map(StoredFinding::from_record)
+                .map(|f| (path.clone(), f)),
+        );
+    }
+    Ok(out)
 }

@@ -24,9 +24,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::diff::{self, Tally};
-use super::schema::{self, FINDING_COLUMNS};
+use super::record::Marks;
+use super::schema;
 use super::writer::{self, FileMeta, Msg, Totals};
-use super::{Changes, StateSummary, Status, StoredFinding};
+use super::{Changes, Kept, StateSummary, Status, StoredFinding};
 use crate::cli::{Config, Input};
 use crate::finding::{Finding, Kind};
 use crate::fingerprint::Fingerprinter;
@@ -60,7 +61,6 @@ pub struct Session {
     /// Paths of the last versions by (inode, device, size, mtime): a renamed file is found
     /// under its old path.
     by_identity: HashMap<(u64, u64, u64, i64), String>,
-    findings: HashMap<i64, Vec<StoredFinding>>,
     /// File versions already recorded by the interrupted scan this run resumes.
     done: HashSet<i64>,
     full: bool,
@@ -77,16 +77,23 @@ pub struct Session {
 /// The part of the state the output uses while it writes records: each finding's status, and
 /// each tracked input's findings on their way to the state file.
 pub struct Recorder {
-    previous: Tally,
     use_fingerprints: bool,
     fingerprinter: Option<Fingerprinter>,
+    /// Findings of the file versions loaded: the last version of each path, and the versions
+    /// the previous complete scan covered.
+    kept: HashMap<i64, Kept>,
+    /// The previous complete scan's file versions, by path.
+    before: HashMap<String, i64>,
+    in_before: HashSet<i64>,
     /// Files being read, by path as shown: what their outputs recorded so far.
     inputs: Mutex<HashMap<String, InputTally>>,
     /// Paths with an error or skip record (a file, a directory): what was there before is
     /// not called resolved, since it was not (wholly) looked at.
     unread: Mutex<Vec<String>>,
-    /// Findings reported so far per identity (read or replayed), for what is resolved.
-    now: Mutex<Tally>,
+    /// Versions of the previous scan replayed whole: none of their findings is resolved.
+    replayed: Mutex<HashSet<i64>>,
+    /// Findings reported per path and identity, for files read (or replayed one by one).
+    now: Mutex<HashMap<String, Tally>>,
     new: AtomicU64,
     unchanged: AtomicU64,
     moved: AtomicU64,
@@ -95,8 +102,13 @@ pub struct Recorder {
 /// What one input's output records for the state.
 #[derive(Debug, Default)]
 pub struct InputTally {
-    findings: Vec<StoredFinding>,
+    records: Vec<u8>,
+    counts: Vec<(String, Kind, [u64; 3])>,
+    ignored: u64,
     seen: Tally,
+    /// The previous scan's findings of this path (or the path a moved file had), by identity;
+    /// read when the first finding needs them.
+    before: Option<Tally>,
     /// An error or skip record was written about it: it is read again next time.
     errored: bool,
 }
@@ -114,9 +126,33 @@ impl Recorder {
         inputs.contains_key(path).then(InputTally::default)
     }
 
-    fn status(&self, t: &mut InputTally, ident: String) -> Status {
-        let before = self.previous.get(&ident);
-        let status = diff::status(t.seen.add(ident), before);
+    /// The previous complete scan's findings at `path`, by identity.
+    fn before_tally(&self, path: &str) -> Tally {
+        let mut t = Tally::default();
+        if let Some(kept) = self.before.get(path).and_then(|id| self.kept.get(id)) {
+            for f in kept.findings() {
+                t.add(diff::ident(path, &f, self.use_fingerprints));
+            }
+        }
+        t
+    }
+
+    /// The status of a finding at `ident_path` (its path, or the old path of a moved file).
+    fn status(
+        &self,
+        t: &mut InputTally,
+        ident_path: &str,
+        f: &StoredFinding,
+        moved: bool,
+    ) -> Status {
+        let before = t
+            .before
+            .get_or_insert_with(|| self.before_tally(ident_path));
+        let id = diff::ident(ident_path, f, self.use_fingerprints);
+        let status = match diff::status(t.seen.add(id), before.get(id)) {
+            Status::Unchanged if moved => Status::Moved,
+            other => other,
+        };
         let counter = match status {
             Status::New => &self.new,
             Status::Unchanged => &self.unchanged,
@@ -136,14 +172,40 @@ impl Recorder {
         suppressed: bool,
     ) -> Option<Status> {
         let stored = StoredFinding::of(place, f, self.fingerprinter.as_ref());
-        let status = (!suppressed)
-            .then(|| self.status(t, diff::ident(&place.path, &stored, self.use_fingerprints)));
-        t.findings.push(stored);
-        status
+        if stored.ignored {
+            t.ignored += 1;
+            return None;
+        }
+        super::record::json(&mut t.records, &place.path, &stored, &PLAIN);
+        Kept::count(&mut t.counts, &stored.kind_name, f.kind, f.confidence);
+        if suppressed {
+            self.accepted(t, &place.path, &stored);
+            return None;
+        }
+        Some(self.status(t, &place.path, &stored, false))
     }
 
-    /// The status of a finding replayed from the state; `moved_from` is the file's path in
-    /// the state when it was renamed since: a finding that was there is `moved`, and is
+    /// A finding accepted by the baseline: not reported, but still there (not resolved).
+    pub fn accepted(&self, t: &mut InputTally, ident_path: &str, f: &StoredFinding) {
+        t.seen
+            .add(diff::ident(ident_path, f, self.use_fingerprints));
+    }
+
+    /// Replays the findings of `kept` without reading a record, when they are those of the
+    /// previous complete scan at the same path: all unchanged. Counts them; false when they
+    /// must be replayed one by one.
+    pub fn replay_whole(&self, kept: &Kept) -> bool {
+        if !self.in_before.contains(&kept.id) {
+            return false;
+        }
+        self.unchanged.fetch_add(kept.total(), Ordering::Relaxed);
+        let mut replayed = self.replayed.lock().unwrap_or_else(|e| e.into_inner());
+        replayed.insert(kept.id);
+        true
+    }
+
+    /// The status of a finding replayed from the state one by one; `moved_from` is the file's
+    /// path in the state when it was renamed since: a finding that was there is `moved`, and is
     /// counted under its old path (so it is not resolved there).
     pub fn replayed(
         &self,
@@ -152,29 +214,15 @@ impl Recorder {
         f: &StoredFinding,
         moved_from: Option<&str>,
     ) -> Status {
-        let Some(old) = moved_from else {
-            return self.status(t, diff::ident(path, f, self.use_fingerprints));
-        };
-        let id = diff::ident(old, f, self.use_fingerprints);
-        let before = self.previous.get(&id);
-        match diff::status(t.seen.add(id), before) {
-            Status::New => {
-                self.new.fetch_add(1, Ordering::Relaxed);
-                Status::New
-            }
-            _ => {
-                self.moved.fetch_add(1, Ordering::Relaxed);
-                Status::Moved
-            }
-        }
+        self.status(t, moved_from.unwrap_or(path), f, moved_from.is_some())
     }
 
-    /// The findings of an input were all reported: counts them for what is resolved.
-    pub fn replay_done(&self, t: &InputTally) {
-        if !t.seen.is_empty() {
-            let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
-            now.merge(&t.seen);
-        }
+    /// The findings of an input replayed one by one were all reported (under `ident_path`).
+    pub fn replay_done(&self, ident_path: &str, t: &InputTally) {
+        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        now.entry(ident_path.to_string())
+            .or_default()
+            .merge(&t.seen);
     }
 
     /// An error or skip record about `path`.
@@ -197,14 +245,30 @@ impl Recorder {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(path.to_string());
         }
-        self.replay_done(&t);
+        self.replay_done(path, &t);
         let mut inputs = self.inputs.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(all) = inputs.get_mut(path) {
-            all.findings.append(&mut t.findings);
+            all.records.append(&mut t.records);
+            for (name, kind, c) in t.counts {
+                match all.counts.iter_mut().find(|(n, _, _)| *n == name) {
+                    Some((_, _, total)) => (0..3).for_each(|i| total[i] += c[i]),
+                    None => all.counts.push((name, kind, c)),
+                }
+            }
+            all.ignored += t.ignored;
             all.errored |= t.errored;
         }
     }
 }
+
+/// How findings are kept: the plain record, no status.
+const PLAIN: Marks<'static> = Marks {
+    ty: "finding",
+    change: None,
+    cached: false,
+    status: None,
+    moved_from: None,
+};
 
 /// The settings that decide what a file's findings are: a file scanned with other settings is
 /// read again. Includes cprscan's version, the configuration file's bytes and the key's identity
@@ -336,14 +400,6 @@ impl Session {
         } else {
             HashSet::new()
         };
-        let (files, findings) = load_latest(&conn).map_err(fail)?;
-        let by_identity = files
-            .iter()
-            .filter_map(|(path, p)| {
-                let (inode, device) = (p.meta.inode?, p.meta.device?);
-                Some(((inode, device, p.meta.size, p.meta.mtime_ns), path.clone()))
-            })
-            .collect();
         let previous_scan: Option<i64> = conn
             .query_row(
                 "SELECT max(id) FROM scans WHERE complete = 1 AND id < ?1",
@@ -351,15 +407,20 @@ impl Session {
                 |r| r.get(0),
             )
             .map_err(fail)?;
-        let before = match previous_scan {
-            Some(id) => schema::findings_of_scan(&conn, id).map_err(fail)?,
-            None => Vec::new(),
-        };
-        let use_fingerprints = key.is_some() && before.iter().all(|(_, f)| f.fingerprint.is_some());
-        let mut previous = Tally::default();
-        for (p, f) in before.iter().filter(|(_, f)| !f.ignored) {
-            previous.add(diff::ident(p, f, use_fingerprints));
-        }
+        let (files, kept, before) = load(&conn, previous_scan).map_err(fail)?;
+        let by_identity = files
+            .iter()
+            .filter_map(|(path, p)| {
+                let (inode, device) = (p.meta.inode?, p.meta.device?);
+                Some(((inode, device, p.meta.size, p.meta.mtime_ns), path.clone()))
+            })
+            .collect();
+        let use_fingerprints = key.is_some()
+            && before.values().all(|id| {
+                kept.get(id)
+                    .is_none_or(|k| k.total() == 0 || k.findings().all(|f| f.fingerprint.is_some()))
+            });
+        let in_before = before.values().copied().collect();
         let (tx, rx) = mpsc::channel();
         let writer_settings = settings.clone();
         let writer = std::thread::Builder::new()
@@ -374,7 +435,6 @@ impl Session {
             settings,
             files,
             by_identity,
-            findings,
             done,
             full: opts.full,
             // The state has neither raw values nor context snippets: files with findings are
@@ -383,12 +443,15 @@ impl Session {
             hash: opts.state_hash,
             roots,
             recorder: Arc::new(Recorder {
-                previous,
                 use_fingerprints,
                 fingerprinter: key.cloned(),
+                kept,
+                before,
+                in_before,
                 inputs: Mutex::new(HashMap::new()),
                 unread: Mutex::new(Vec::new()),
-                now: Mutex::new(Tally::default()),
+                replayed: Mutex::new(HashSet::new()),
+                now: Mutex::new(HashMap::new()),
                 new: AtomicU64::new(0),
                 unchanged: AtomicU64::new(0),
                 moved: AtomicU64::new(0),
@@ -437,7 +500,7 @@ impl Session {
         shown: &str,
         fs_path: &Path,
         md: &Metadata,
-    ) -> Option<(&[StoredFinding], Option<&str>)> {
+    ) -> Option<(&Kept, Option<&str>)> {
         let meta = file_meta(md);
         let (prev, moved_from) = match self.files.get(shown) {
             Some(prev) => (prev, None),
@@ -456,24 +519,35 @@ impl Session {
                 return None;
             }
         }
-        let found = self.findings.get(&prev.id).map_or(&[][..], Vec::as_slice);
+        let kept = self.recorder.kept.get(&prev.id)?;
         let msg = match moved_from {
             None => Msg::Seen { file: prev.id },
             // A new version under the new path, with the findings of the old one.
-            Some(_) => Msg::Scanned {
-                path: shown.to_string(),
-                meta,
-                sha256: prev.sha256.clone(),
-                reusable: true,
-                findings: found.to_vec(),
-                at_ms: now_ms(),
-            },
+            Some(_) => {
+                let mut records = Vec::new();
+                for f in kept.findings() {
+                    super::record::json(&mut records, shown, &f, &PLAIN);
+                }
+                Msg::Scanned {
+                    path: shown.to_string(),
+                    meta,
+                    sha256: prev.sha256.clone(),
+                    reusable: true,
+                    kept: Kept {
+                        id: 0,
+                        records: String::from_utf8(records).unwrap_or_default(),
+                        counts: kept.counts.clone(),
+                        ignored: kept.ignored,
+                    },
+                    at_ms: now_ms(),
+                }
+            }
         };
         let _ = self.tx.send(msg);
         self.cached.fetch_add(1, Ordering::Relaxed);
         self.cached_bytes
             .fetch_add(prev.meta.size, Ordering::Relaxed);
-        Some((found, moved_from))
+        Some((kept, moved_from))
     }
 
     /// The last version of a file with the identity `meta` under another path that no longer
@@ -528,7 +602,12 @@ impl Session {
                 None
             },
             reusable: settled && !tally.errored,
-            findings: tally.findings,
+            kept: Kept {
+                id: 0,
+                records: String::from_utf8(tally.records).unwrap_or_default(),
+                counts: tally.counts,
+                ignored: tally.ignored,
+            },
             at_ms,
         });
     }
@@ -542,15 +621,26 @@ impl Session {
         let new = rec.new.load(Ordering::Relaxed);
         let resolved = complete.then(|| {
             let unread = rec.unread.lock().unwrap_or_else(|e| e.into_inner());
+            let replayed = rec.replayed.lock().unwrap_or_else(|e| e.into_inner());
             let now = rec.now.lock().unwrap_or_else(|e| e.into_inner());
-            rec.previous
-                .iter()
-                .filter(|(id, _)| {
-                    let path = diff::ident_path(id);
-                    super::under_roots(path, &self.roots) && !super::under_roots(path, &unread)
-                })
-                .map(|(id, before)| u64::from(before.saturating_sub(now.get(id))))
-                .sum()
+            let mut resolved = 0;
+            for (path, id) in &rec.before {
+                if replayed.contains(id)
+                    || !super::under_roots(path, &self.roots)
+                    || super::under_roots(path, &unread)
+                {
+                    continue;
+                }
+                resolved += match now.get(path) {
+                    None => rec.kept.get(id).map_or(0, Kept::total),
+                    Some(seen) => rec
+                        .before_tally(path)
+                        .iter()
+                        .map(|(ident, n)| u64::from(n.saturating_sub(seen.get(ident))))
+                        .sum(),
+                };
+            }
+            resolved
         });
         let changes = Changes {
             new,
@@ -594,22 +684,60 @@ impl Session {
     }
 }
 
-/// The last version of every file, and the findings of those with findings: one query each.
+/// The last version of every file, the versions the previous complete scan covered (by path),
+/// and the findings of both: one pass over the files table.
 #[allow(clippy::type_complexity)]
-fn load_latest(
+fn load(
     conn: &Connection,
-) -> rusqlite::Result<(HashMap<String, Previous>, HashMap<i64, Vec<StoredFinding>>)> {
-    const LATEST: &str = "(SELECT max(id) AS id FROM files GROUP BY path)";
-    let mut stmt = conn.prepare(&format!(
+    previous_scan: Option<i64>,
+) -> rusqlite::Result<(
+    HashMap<String, Previous>,
+    HashMap<i64, Kept>,
+    HashMap<String, i64>,
+)> {
+    let mut before: HashMap<String, i64> = HashMap::new();
+    if let Some(p) = previous_scan {
+        let mut stmt = conn.prepare(
+            "SELECT f.path, f.id FROM seen s JOIN files f ON f.id = s.file WHERE s.scan = ?1",
+        )?;
+        let rows = stmt.query_map(params![p], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (path, id) = row?;
+            before.insert(path, id);
+        }
+    }
+    let mut stmt = conn.prepare(
         "SELECT f.id, f.path, f.size, f.mtime_ns, f.inode, f.device, f.sha256, f.settings, \
-         f.reusable, f.findings FROM files f JOIN {LATEST} l ON f.id = l.id"
-    ))?;
-    let files = stmt
-        .query_map([], |r| {
-            Ok((
+         f.reusable, f.findings, f.ignored, f.counts, f.records, \
+         f.id IN (SELECT max(id) FROM files GROUP BY path) AS latest \
+         FROM files f WHERE latest OR f.id IN (SELECT file FROM seen WHERE scan = ?1)",
+    )?;
+    let mut files = HashMap::new();
+    let mut kept = HashMap::new();
+    let mut rows = stmt.query(params![previous_scan.unwrap_or(-1)])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let findings: u64 = r.get(9)?;
+        let ignored: u64 = r.get(10)?;
+        let counts: String = r.get(11)?;
+        kept.insert(
+            id,
+            Kept {
+                id,
+                records: if findings > 0 {
+                    r.get(12)?
+                } else {
+                    String::new()
+                },
+                counts: Kept::counts_from_json(&counts),
+                ignored,
+            },
+        );
+        if r.get::<_, bool>(13)? {
+            files.insert(
                 r.get::<_, String>(1)?,
                 Previous {
-                    id: r.get(0)?,
+                    id,
                     meta: FileMeta {
                         size: r.get(2)?,
                         mtime_ns: r.get(3)?,
@@ -619,24 +747,12 @@ fn load_latest(
                     sha256: r.get(6)?,
                     settings: r.get(7)?,
                     reusable: r.get(8)?,
-                    findings: r.get(9)?,
+                    findings,
                 },
-            ))
-        })?
-        .collect::<rusqlite::Result<HashMap<_, _>>>()?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT fi.file, {FINDING_COLUMNS} FROM findings fi JOIN {LATEST} l ON fi.file = l.id \
-         ORDER BY fi.file, fi.rowid"
-    ))?;
-    let mut findings: HashMap<i64, Vec<StoredFinding>> = HashMap::new();
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, i64>(0)?, schema::read_finding(r, 1)?))
-    })?;
-    for row in rows {
-        let (file, f) = row?;
-        findings.entry(file).or_default().push(f);
+            );
+        }
     }
-    Ok((files, findings))
+    Ok((files, kept, before))
 }
 
 /// The session of a scan with `config`: `None` without `--state`; an error (a message for

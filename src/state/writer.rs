@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
 
-use super::StoredFinding;
+use super::Kept;
 
 /// Messages per transaction, at most.
 pub const BATCH: usize = 500;
@@ -33,7 +33,7 @@ pub enum Msg {
         meta: FileMeta,
         sha256: Option<String>,
         reusable: bool,
-        findings: Vec<StoredFinding>,
+        kept: Kept,
         at_ms: i64,
     },
     /// A file's findings were taken from the state: its version is part of this scan too.
@@ -113,13 +113,13 @@ fn write(conn: &mut Connection, scan: i64, settings: &str, batch: &[Msg]) -> rus
                 meta,
                 sha256,
                 reusable,
-                findings,
+                kept,
                 at_ms,
             } => {
                 tx.prepare_cached(
                     "INSERT INTO files (path, size, mtime_ns, inode, device, sha256, settings, \
-                     reusable, findings, scan, scanned_ms) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     reusable, findings, ignored, counts, records, scan, scanned_ms) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )?
                 .execute(params![
                     path,
@@ -130,14 +130,14 @@ fn write(conn: &mut Connection, scan: i64, settings: &str, batch: &[Msg]) -> rus
                     sha256,
                     settings,
                     reusable,
-                    findings.len(),
+                    kept.total(),
+                    kept.ignored,
+                    kept.counts_json(),
+                    kept.records,
                     scan,
                     at_ms
                 ])?;
                 let file = tx.last_insert_rowid();
-                for f in findings {
-                    super::schema::insert_finding(&tx, file, f)?;
-                }
                 seen(&tx, scan, file)?;
             }
             Msg::Seen { file } => seen(&tx, scan, *file)?,
