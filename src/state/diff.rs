@@ -366,6 +366,6 @@ mod tests {
             ident("a.zip", &in_member, false),
             ident("a.zip", &plain, false)
         );
-        assert_eq!(ident_path(&ident("a.zip", &in_member, false)), "a.zip");
+        assert_ne!(ident("a.zip", &plain, false), ident("b.zip", &plain, false));
     }
 }
