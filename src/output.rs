@@ -357,13 +357,17 @@ impl<'a> InputOutput<'a> {
         }
         let mut tally = InputTally::default();
         for f in kept.findings() {
-            let baselined = gate.baseline.as_ref().is_some_and(|(b, _)| {
+            let entry = gate.baseline.as_ref().and_then(|(b, _)| {
                 let path = baseline::normalise_path(&f.place(&self.place.path).joined());
-                f.fingerprint
-                    .as_ref()
-                    .is_some_and(|fp| b.contains(&path, &f.kind_name, fp))
+                let fp = f.fingerprint.as_ref()?;
+                b.contains(&path, &f.kind_name, fp).then(|| Entry {
+                    path,
+                    kind: f.kind_name.clone(),
+                    fingerprint: fp.clone(),
+                })
             });
-            if baselined {
+            if let Some(entry) = entry {
+                self.baseline_seen.push(entry);
                 self.suppressed += 1;
                 state.accepted(&mut tally, moved_from.unwrap_or(&self.place.path), &f);
                 continue;

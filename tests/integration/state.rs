@@ -622,3 +622,37 @@ fn state_a_file_skipped_this_time_is_not_called_resolved_because_it_was_not_look
     assert!(findings(&run).is_empty());
     assert_eq!(run.summary()["changes"]["resolved"], 0);
 }
+
+#[test]
+fn state_baseline_still_accepts_cached_findings_by_their_kept_fingerprint() {
+    let (a, _) = numbers();
+    let dir = share(&a);
+    let keyed = |args: &[&str]| {
+        let mut c = bin();
+        c.env("CPRSCAN_KEY", "test-key");
+        run_cmd(c, Some(dir.path()), args, b"")
+    };
+    let mut write = bin_plain();
+    write.env("CPRSCAN_KEY", "test-key");
+    let baseline = run_cmd(
+        write,
+        Some(dir.path()),
+        &["baseline", "write", "--today", crate::util::TODAY, "t"],
+        b"",
+    );
+    assert_eq!(baseline.status, 0, "{}", baseline.stderr);
+    std::fs::write(dir.path().join("baseline.json"), &baseline.stdout).unwrap();
+    let args = ["--state", "state.db", "--baseline", "baseline.json", "t"];
+    let first = keyed(&args);
+    assert_eq!(first.status, 0, "{}", first.stdout);
+    let again = keyed(&args);
+    assert_eq!(again.status, 0, "{}", again.stdout);
+    assert_eq!(read_and_cached(&again), (0, 2));
+    assert_eq!(again.summary()["suppressed"], 1);
+    assert!(findings(&again).is_empty());
+    assert!(!again.stderr.contains("stale"), "{}", again.stderr);
+    // Without the baseline the cached finding is reported again.
+    let plain = keyed(&["--state", "state.db", "t"]);
+    assert_eq!(plain.status, 1);
+    assert_eq!(findings(&plain)[0]["cached"], true);
+}
