@@ -217,7 +217,8 @@ impl<'de> serde::Deserialize<'de> for KeyList {
 pub struct Kept {
     /// The file version (`files.id`).
     pub id: i64,
-    pub records: String,
+    /// UTF-8 (written by cprscan as JSON; kept as bytes so a replay does not check it again).
+    pub records: Vec<u8>,
     /// Reported findings per kind name, with the built-in kind, as `[low, medium, high]`.
     pub counts: Vec<(String, Kind, [u64; 3])>,
     /// Findings accepted by a `cprscan:ignore` marker: counted as suppressed, not kept.
@@ -270,18 +271,29 @@ impl Kept {
 
     /// The findings, read back from the records.
     pub fn findings(&self) -> impl Iterator<Item = StoredFinding> + '_ {
-        self.records.lines().filter_map(StoredFinding::from_record)
+        lines(&self.records)
+            .filter_map(|l| std::str::from_utf8(l).ok())
+            .filter_map(StoredFinding::from_record)
     }
+}
+
+/// The non-empty lines of `text`, without their `\n`.
+pub fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    text.split(|&b| b == b'\n').filter(|l| !l.is_empty())
 }
 
 /// Appends the records of `kept` to `buf` as cached findings with `status`: each line as kept,
 /// with `"cached":true,"status":…` added before its closing brace. No record is parsed.
 pub fn replay_lines(buf: &mut Vec<u8>, kept: &Kept, status: Status) {
-    for line in kept.records.lines() {
-        let Some(body) = line.strip_suffix('}') else {
+    let mut rest = &kept.records[..];
+    while !rest.is_empty() {
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let (line, tail) = rest.split_at(end);
+        rest = tail.get(1..).unwrap_or(&[]);
+        let Some(body) = line.strip_suffix(b"}") else {
             continue;
         };
-        buf.extend_from_slice(body.as_bytes());
+        buf.extend_from_slice(body);
         buf.extend_from_slice(b",\"cached\":true,\"status\":\"");
         buf.extend_from_slice(status.as_str().as_bytes());
         buf.extend_from_slice(b"\"}\n");

@@ -253,10 +253,10 @@ pub fn findings_of_scan(
     let mut rows = stmt.query(params![id])?;
     while let Some(r) = rows.next()? {
         let path: String = r.get(0)?;
-        let records: String = r.get(1)?;
+        let records = r.get_ref(1)?.as_bytes()?;
         out.extend(
-            records
-                .lines()
+            super::lines(records)
+                .filter_map(|l| std::str::from_utf8(l).ok())
                 .filter_map(StoredFinding::from_record)
                 .map(|f| (path.clone(), f)),
         );

@@ -535,7 +535,7 @@ impl Session {
                     reusable: true,
                     kept: Kept {
                         id: 0,
-                        records: String::from_utf8(records).unwrap_or_default(),
+                        records,
                         counts: kept.counts.clone(),
                         ignored: kept.ignored,
                     },
@@ -604,7 +604,7 @@ impl Session {
             reusable: settled && !tally.errored,
             kept: Kept {
                 id: 0,
-                records: String::from_utf8(tally.records).unwrap_or_default(),
+                records: tally.records,
                 counts: tally.counts,
                 ignored: tally.ignored,
             },
@@ -725,9 +725,9 @@ fn load(
             Kept {
                 id,
                 records: if findings > 0 {
-                    r.get(12)?
+                    r.get_ref(12)?.as_bytes()?.to_vec()
                 } else {
-                    String::new()
+                    Vec::new()
                 },
                 counts: Kept::counts_from_json(&counts),
                 ignored,

@@ -133,7 +133,10 @@ fn write(conn: &mut Connection, scan: i64, settings: &str, batch: &[Msg]) -> rus
                     kept.total(),
                     kept.ignored,
                     kept.counts_json(),
-                    kept.records,
+                    // Text, not a blob, so SQLite tools show it (cprscan wrote it as UTF-8).
+                    rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(
+                        &kept.records
+                    )),
                     scan,
                     at_ms
                 ])?;
