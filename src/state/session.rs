@@ -72,6 +72,8 @@ pub struct Session {
     writer: Mutex<Option<JoinHandle<Result<(), String>>>>,
     cached: AtomicU64,
     cached_bytes: AtomicU64,
+    /// Versions replayed and not yet sent to the writer (sent [`writer::BATCH`] at a time).
+    seen: Mutex<Vec<i64>>,
 }
 
 /// The part of the state the output uses while it writes records: each finding's status, and
@@ -460,6 +462,7 @@ impl Session {
             writer: Mutex::new(Some(writer)),
             cached: AtomicU64::new(0),
             cached_bytes: AtomicU64::new(0),
+            seen: Mutex::new(Vec::new()),
         })
     }
 
@@ -521,14 +524,20 @@ impl Session {
         }
         let kept = self.recorder.kept.get(&prev.id)?;
         let msg = match moved_from {
-            None => Msg::Seen { file: prev.id },
+            None => {
+                let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+                seen.push(prev.id);
+                (seen.len() >= writer::BATCH).then(|| Msg::Seen {
+                    files: std::mem::take(&mut *seen),
+                })
+            }
             // A new version under the new path, with the findings of the old one.
             Some(_) => {
                 let mut records = Vec::new();
                 for f in kept.findings() {
                     super::record::json(&mut records, shown, &f, &PLAIN);
                 }
-                Msg::Scanned {
+                Some(Msg::Scanned {
                     path: shown.to_string(),
                     meta,
                     sha256: prev.sha256.clone(),
@@ -540,10 +549,12 @@ impl Session {
                         ignored: kept.ignored,
                     },
                     at_ms: now_ms(),
-                }
+                })
             }
         };
-        let _ = self.tx.send(msg);
+        if let Some(msg) = msg {
+            let _ = self.tx.send(msg);
+        }
         self.cached.fetch_add(1, Ordering::Relaxed);
         self.cached_bytes
             .fetch_add(prev.meta.size, Ordering::Relaxed);
@@ -662,6 +673,8 @@ impl Session {
             unchanged,
             resolved,
         };
+        let files = std::mem::take(&mut *self.seen.lock().unwrap_or_else(|e| e.into_inner()));
+        let _ = self.tx.send(Msg::Seen { files });
         let _ = self.tx.send(Msg::Finish(Box::new(totals)));
         let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
         let written = match writer.map(JoinHandle::join) {

@@ -36,8 +36,9 @@ pub enum Msg {
         kept: Kept,
         at_ms: i64,
     },
-    /// A file's findings were taken from the state: its version is part of this scan too.
-    Seen { file: i64 },
+    /// Files' findings were taken from the state: their versions are part of this scan too.
+    /// Sent in batches: one message per file would wake this thread 20,000 times a rescan.
+    Seen { files: Vec<i64> },
     /// The scan ended: its totals, and whether it is complete.
     Finish(Box<Totals>),
 }
@@ -143,7 +144,11 @@ fn write(conn: &mut Connection, scan: i64, settings: &str, batch: &[Msg]) -> rus
                 let file = tx.last_insert_rowid();
                 seen(&tx, scan, file)?;
             }
-            Msg::Seen { file } => seen(&tx, scan, *file)?,
+            Msg::Seen { files } => {
+                for file in files {
+                    seen(&tx, scan, *file)?;
+                }
+            }
             Msg::Finish(t) => {
                 tx.execute(
                     "UPDATE scans SET complete = ?2, finished_ms = ?3, files = ?4, cached = ?5, \
