@@ -156,12 +156,14 @@ fn open_checked(path: &Path) -> Result<Connection, String> {
     }
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         .map_err(fail)?;
-    // A cheap look at every table: a damaged file fails here, before the scan starts.
-    conn.query_row(
-        "SELECT (SELECT count(*) FROM scans) + (SELECT count(*) FROM seen) \
-         + (SELECT max(id) IS NULL FROM files)",
-        [],
-        |r| r.get::<_, i64>(0),
+    // A cheap look at every table and column this cprscan uses: a damaged file, or one of an
+    // unreleased layout, fails here (where --full can move it aside), before the scan starts.
+    conn.execute_batch(
+        "SELECT id, started_ms, finished_ms, complete, roots, settings, files, cached, bytes, \
+         cached_bytes, findings, errors, new, unchanged, resolved FROM scans LIMIT 1; \
+         SELECT id, path, size, mtime_ns, inode, device, sha256, settings, reusable, findings, \
+         ignored, counts, records, scan, scanned_ms FROM files ORDER BY id DESC LIMIT 1; \
+         SELECT scan, file FROM seen LIMIT 1;",
     )
     .map_err(fail)?;
     Ok(conn)
