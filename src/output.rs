@@ -317,7 +317,8 @@ impl<'a> InputOutput<'a> {
                 self.out.printer.finding(&mut self.buf, &self.place, f);
             }
             if let (Some(state), Some(t)) = (&self.out.state, &mut self.tally) {
-                let status = state.fresh(t, &self.place, f, suppressed.is_some());
+                let printed = &self.buf[start..];
+                let status = state.fresh(t, &self.place, f, suppressed.is_some(), printed);
                 crate::state::add_status(&mut self.buf, start, status, self.out.printer.format());
             }
         }

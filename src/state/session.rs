@@ -80,6 +80,8 @@ pub struct Session {
 /// each tracked input's findings on their way to the state file.
 pub struct Recorder {
     use_fingerprints: bool,
+    /// Records are printed as the state keeps them (JSON lines, masked, no context).
+    printed_is_kept: bool,
     fingerprinter: Option<Fingerprinter>,
     /// Findings of the file versions loaded: the last version of each path, and the versions
     /// the previous complete scan covered.
@@ -166,19 +168,26 @@ impl Recorder {
 
     /// Records a finding just read at `place`; its status unless it is not reported
     /// (`suppressed`).
+    /// `printed` is the record just written for it, if any: in JSON lines with masked values
+    /// and no context it is the very record to keep, and is copied rather than written again.
     pub fn fresh(
         &self,
         t: &mut InputTally,
         place: &Place,
         f: &Finding,
         suppressed: bool,
+        printed: &[u8],
     ) -> Option<Status> {
         let stored = StoredFinding::of(place, f, self.fingerprinter.as_ref());
         if stored.ignored {
             t.ignored += 1;
             return None;
         }
-        super::record::json(&mut t.records, &place.path, &stored, &PLAIN);
+        if self.printed_is_kept && printed.ends_with(b"}\n") {
+            t.records.extend_from_slice(printed);
+        } else {
+            super::record::json(&mut t.records, &place.path, &stored, &PLAIN);
+        }
         Kept::count(&mut t.counts, &stored.kind_name, f.kind, f.confidence);
         if suppressed {
             self.accepted(t, &place.path, &stored);
@@ -446,6 +455,9 @@ impl Session {
             roots,
             recorder: Arc::new(Recorder {
                 use_fingerprints,
+                printed_is_kept: config.format == crate::cli::Format::Jsonl
+                    && !config.show_values
+                    && config.context == 0,
                 fingerprinter: key.cloned(),
                 kept,
                 before,
