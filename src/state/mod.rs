@@ -567,6 +567,39 @@ mod tests {
     }
 
     #[test]
+    fn fast_replay_of_kept_lines_prints_what_the_record_by_record_replay_prints() {
+        let printer = Printer::new(Format::Jsonl, false, false);
+        for place in places() {
+            let stored = StoredFinding::of(&place, &found(), None);
+            let mut kept = Kept::default();
+            record::json(
+                &mut kept.records,
+                &place.path,
+                &stored,
+                &record::Marks {
+                    ty: "finding",
+                    change: None,
+                    cached: false,
+                    status: None,
+                    moved_from: None,
+                },
+            );
+            kept.records.extend_from_slice(&kept.records.clone());
+            let mut fast = Vec::new();
+            replay_lines(&mut fast, &kept, Status::Unchanged);
+            let mut slow = Vec::new();
+            for f in kept.findings() {
+                assert_eq!(f, stored, "a kept record reads back whole");
+                printer.cached_finding(&mut slow, &place.path, &f, Status::Unchanged, None);
+            }
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(slow).unwrap()
+            );
+        }
+    }
+
+    #[test]
     fn stored_finding_keeps_the_mask_never_the_raw_value() {
         let stored = StoredFinding::of(&Place::new("a"), &found(), None);
         assert_eq!(stored.masked, "010190-****");
