@@ -185,6 +185,9 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub detect: DetectArgs,
+
+    #[command(flatten)]
+    pub state: crate::state::StateArgs,
 }
 
 /// What to look for and with which settings: shared by a scan, `baseline write` and `redact`.
@@ -241,6 +244,9 @@ pub enum Command {
     /// Write one self-contained HTML page for people from JSON-lines outputs (oldest first;
     /// the last is shown in detail): totals, folders, top files, trend, every finding masked.
     Report(crate::report::ReportArgs),
+    /// List the findings that appeared and disappeared between the last two complete scans
+    /// recorded in a state file (`cprscan --state FILE`), as JSON lines or text.
+    Diff(crate::state::diff::DiffArgs),
     /// Work with the detection rules.
     Rules {
         #[command(subcommand)]
@@ -322,6 +328,7 @@ impl RedactArgs {
             db: DbOptions::default(),
             scale: Scale::default(),
             quiet: true,
+            state: crate::state::StateArgs::default(),
         }
     }
 }
@@ -427,6 +434,8 @@ pub struct Config {
     pub scale: Scale,
     /// `--quiet`: no progress line.
     pub quiet: bool,
+    /// `--state FILE` and its options.
+    pub state: crate::state::StateArgs,
 }
 
 /// How a run fits into a sweep over several machines.
@@ -515,6 +524,7 @@ impl Config {
                 output: args.output,
             },
             quiet: args.quiet,
+            state: args.state,
         }
     }
 }

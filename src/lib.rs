@@ -39,6 +39,7 @@ pub mod sarif;
 pub mod scanner;
 pub mod search;
 pub mod shard;
+pub mod state;
 pub mod walk;
 
 pub use crate::date::Date;

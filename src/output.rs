@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use std::collections::HashSet;
 
@@ -18,6 +18,7 @@ use crate::finding::{Confidence, Finding, Kind, Suppression};
 use crate::fingerprint::Fingerprinter;
 use crate::place::Place;
 use crate::printer::Printer;
+use crate::state::session::{InputTally, Recorder};
 
 /// Bytes of formatted records a worker buffers per file before it writes them through.
 pub const SPILL: usize = 1 << 20;
@@ -59,6 +60,8 @@ pub struct Output {
     collected: Mutex<Vec<(Place, Finding)>>,
     /// Baseline entries matched, and the paths scanned (normalised), for stale entries.
     baseline_seen: Mutex<(HashSet<Entry>, HashSet<String>)>,
+    /// With `--state`: statuses, and findings on their way to the state file.
+    state: Option<Arc<Recorder>>,
 }
 
 impl Output {
@@ -75,7 +78,14 @@ impl Output {
             gate: Gate::default(),
             collected: Mutex::new(Vec::new()),
             baseline_seen: Mutex::new((HashSet::new(), HashSet::new())),
+            state: None,
         }
+    }
+
+    /// Records findings into the scan state and marks each with its status (`--state`).
+    pub fn with_state(mut self, recorder: Arc<Recorder>) -> Output {
+        self.state = Some(recorder);
+        self
     }
 
     pub fn with_gate(mut self, gate: Gate) -> Output {
@@ -154,6 +164,9 @@ impl Output {
     /// Writes an error or skip record about `place`: to stdout as data in JSON lines, to
     /// stderr as a message in text format.
     pub fn error(&self, place: &Place, message: &str, skipped: bool) {
+        if let Some(state) = &self.state {
+            state.error(&place.path);
+        }
         let mut buf = Vec::new();
         self.printer.error(&mut buf, place, message, skipped);
         self.route_record(&buf);
@@ -210,13 +223,14 @@ pub struct InputOutput<'a> {
     baseline_seen: Vec<Entry>,
     /// Members or cells left by [`InputOutput::set_place`], for stale baseline entries.
     scanned: Vec<String>,
+    /// With `--state`, for a file the state tracks: its findings and their statuses.
+    tally: Option<InputTally>,
 }
 
 impl<'a> InputOutput<'a> {
     pub fn new(out: &'a Output, place: Place, stream: bool, buf: Vec<u8>) -> InputOutput<'a> {
         InputOutput {
             out,
-            place,
             stream,
             buf,
             held: None,
@@ -227,6 +241,8 @@ impl<'a> InputOutput<'a> {
             collected: Vec::new(),
             baseline_seen: Vec::new(),
             scanned: Vec::new(),
+            tally: out.state.as_ref().and_then(|s| s.tally(&place.path)),
+            place,
         }
     }
 
@@ -265,6 +281,9 @@ impl<'a> InputOutput<'a> {
     /// An error or skip record about a part of this input (a container member), in order with
     /// its findings: buffered with them in JSON lines, a message on stderr otherwise.
     pub fn error(&mut self, place: &Place, message: &str, skipped: bool) {
+        if let Some(t) = &mut self.tally {
+            t.errored();
+        }
         if self.out.printer.format().json_lines() {
             self.out
                 .printer
@@ -289,6 +308,7 @@ impl<'a> InputOutput<'a> {
                 }
                 self.failing |= f.confidence >= gate.fail_on;
             }
+            let start = self.buf.len();
             if gate.collect {
                 let mut kept = f.clone();
                 kept.suppressed = suppressed;
@@ -296,11 +316,79 @@ impl<'a> InputOutput<'a> {
             } else if suppressed.is_none() && !gate.file_lines {
                 self.out.printer.finding(&mut self.buf, &self.place, f);
             }
+            if let (Some(state), Some(t)) = (&self.out.state, &mut self.tally) {
+                let printed = &self.buf[start..];
+                let status = state.fresh(t, &self.place, f, suppressed.is_some(), printed);
+                crate::state::add_status(&mut self.buf, start, status, self.out.printer.format());
+            }
         }
         if self.stream || self.buf.len() >= SPILL {
             self.write_through()?;
         }
         Ok(())
+    }
+
+    /// Replays findings of an unchanged file from the scan state (`--state`), as
+    /// [`InputOutput::findings`] writes fresh ones: counted, gated, marked `"cached":true`.
+    /// `moved_from`: the file's path in the state, when it was renamed since.
+    pub fn cached(
+        &mut self,
+        kept: &crate::state::Kept,
+        state: &Recorder,
+        moved_from: Option<&str>,
+    ) {
+        let gate = &self.out.gate;
+        self.suppressed += kept.ignored;
+        let json = self.out.printer.format() != crate::cli::Format::Text;
+        // The usual rescan: the findings the last scan reported here, copied as they were.
+        if gate.baseline.is_none() && json && moved_from.is_none() && state.replay_whole(kept) {
+            for (name, kind, counts) in &kept.counts {
+                for (conf, &n) in counts.iter().enumerate() {
+                    self.counts[*kind as usize][conf] += n;
+                    if *kind == Kind::Custom {
+                        count_by_name(&mut self.custom, name, conf, n);
+                    }
+                }
+                self.failing |= (gate.fail_on as usize..3).any(|c| counts[c] > 0);
+            }
+            if !gate.file_lines {
+                crate::state::replay_lines(&mut self.buf, kept, crate::state::Status::Unchanged);
+            }
+            return;
+        }
+        let mut tally = InputTally::default();
+        for f in kept.findings() {
+            let entry = gate.baseline.as_ref().and_then(|(b, _)| {
+                let path = baseline::normalise_path(&f.place(&self.place.path).joined());
+                let fp = f.fingerprint.as_ref()?;
+                b.contains(&path, &f.kind_name, fp).then(|| Entry {
+                    path,
+                    kind: f.kind_name.clone(),
+                    fingerprint: fp.clone(),
+                })
+            });
+            if let Some(entry) = entry {
+                self.baseline_seen.push(entry);
+                self.suppressed += 1;
+                state.accepted(&mut tally, moved_from.unwrap_or(&self.place.path), &f);
+                continue;
+            }
+            let conf = f.confidence as usize;
+            let kind = Kind::from_name(&f.kind).unwrap_or(Kind::Custom);
+            self.counts[kind as usize][conf] += 1;
+            if f.rule.is_some() {
+                count_by_name(&mut self.custom, &f.kind_name, conf, 1);
+            }
+            self.failing |= f.confidence >= gate.fail_on;
+            let s = state.replayed(&mut tally, &self.place.path, &f, moved_from);
+            if !gate.file_lines {
+                let from = moved_from.filter(|_| s == crate::state::Status::Moved);
+                self.out
+                    .printer
+                    .cached_finding(&mut self.buf, &self.place.path, &f, s, from);
+            }
+        }
+        state.replay_done(moved_from.unwrap_or(&self.place.path), &tally);
     }
 
     fn write_through(&mut self) -> io::Result<()> {
@@ -325,6 +413,9 @@ impl<'a> InputOutput<'a> {
         if out.gate.file_lines {
             out.printer
                 .file_counts(&mut self.buf, &self.place, &self.counts, &self.custom);
+        }
+        if let (Some(state), Some(t)) = (&out.state, self.tally.take()) {
+            state.input_done(&self.place.path, t);
         }
         if !self.collected.is_empty() {
             let mut all = out.collected.lock().unwrap_or_else(|e| e.into_inner());

@@ -45,6 +45,8 @@ pub struct Summary {
     pub sample_rows: Option<u64>,
     /// `--shard K/N` and the split size, when the run was one shard of a sweep.
     pub shard: Option<(crate::shard::Shard, u64)>,
+    /// With `--state`: the scan's number, files taken from the state, changes.
+    pub state: Option<crate::state::StateSummary>,
 }
 
 /// Formats records in one output format.
@@ -70,7 +72,7 @@ struct ErrorRecord<'a> {
 }
 
 #[derive(Serialize)]
-struct SummaryRecord {
+struct SummaryRecord<'a> {
     #[serde(rename = "type")]
     ty: &'static str,
     files: u64,
@@ -99,6 +101,8 @@ struct SummaryRecord {
     binary: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     shard: Option<ShardRecord>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    state: Option<&'a crate::state::StateSummary>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +253,33 @@ impl Printer {
         }
     }
 
+    /// Appends a finding replayed from the scan state (`--state`): the record a fresh scan
+    /// prints, from the masked value the state keeps (never raw, even with `--show-values`,
+    /// which makes the scan read such files again), marked `"cached":true`, with its `status`
+    /// (and `moved_from`, the old path of a renamed file).
+    pub fn cached_finding(
+        &self,
+        out: &mut Vec<u8>,
+        path: &str,
+        f: &crate::state::StoredFinding,
+        status: crate::state::Status,
+        moved_from: Option<&str>,
+    ) {
+        let json = !matches!(self.format, Format::Text);
+        let marks = crate::state::record::Marks {
+            ty: "finding",
+            change: None,
+            cached: true,
+            status: json.then_some(status.as_str()),
+            moved_from,
+        };
+        if json {
+            crate::state::record::json(out, path, f, &marks);
+        } else {
+            crate::state::record::text(out, path, f, &marks);
+        }
+    }
+
     /// Appends an error record (or, in text format, a message line meant for stderr).
     pub fn error(&self, out: &mut Vec<u8>, place: &Place, message: &str, skipped: bool) {
         match self.format {
@@ -348,6 +379,7 @@ impl Printer {
                         count: sh.count,
                         split_size,
                     }),
+                    state: s.state.as_ref(),
                 };
                 serde_json::to_writer(&mut *out, &rec).expect("writing to a Vec cannot fail");
                 out.push(b'\n');
@@ -392,6 +424,20 @@ impl Printer {
                         if by.is_empty() { "none".to_string() } else { by.join(", ") },
                         s.binary_files,
                         s.binary_mode,
+                    );
+                }
+                if let Some(st) = &s.state {
+                    let c = &st.changes;
+                    let resolved = c.resolved.map_or("-".to_string(), |n| n.to_string());
+                    let _ = writeln!(
+                        out,
+                        "  state: scan {}{}, {} files from the state; new {}, unchanged {}, moved {}, resolved {resolved}",
+                        st.scan,
+                        if st.resumed { " (resumed)" } else { "" },
+                        st.cached,
+                        c.new,
+                        c.unchanged,
+                        c.moved,
                     );
                 }
                 if !s.by_confidence.is_empty() {

@@ -88,6 +88,10 @@ struct Stats {
     rows: AtomicU64,
     /// A reported finding is at or above `--fail-on`.
     failing: AtomicBool,
+    /// Files (and their bytes) whose findings `--state` replayed without reading them: only
+    /// the progress line counts them, so its ETA matches a rescan's pace.
+    cached_files: AtomicU64,
+    cached_bytes: AtomicU64,
 }
 
 impl Stats {
@@ -149,6 +153,7 @@ impl Stats {
             rows: self.rows.load(Ordering::Relaxed),
             sample_rows: None,
             shard: None,
+            state: None,
         }
     }
 }
@@ -165,6 +170,8 @@ struct Shared<'a> {
     config_file: Option<PathBuf>,
     /// Scans database cells and column-aware CSV files.
     cells: CellScanner,
+    /// `--state FILE`: what earlier scans found.
+    state: Option<crate::state::Session>,
 }
 
 impl Shared<'_> {
@@ -260,6 +267,7 @@ pub fn main() -> i32 {
         }),
         Some(Command::Merge(args)) => crate::merge::main(&args),
         Some(Command::Report(args)) => crate::report::main(&args),
+        Some(Command::Diff(args)) => crate::state::diff::main(&args),
         None => run(&Config::from_args(args.scan)),
     }
 }
@@ -489,7 +497,13 @@ pub fn run(config: &Config) -> i32 {
         }
     }
     builder.inline_ignore(config.inline_ignore);
-    let scanner = builder.build();
+    let state = match crate::state::session::open_for(config, kinds, &settings, &fingerprinter) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("cprscan: {msg}");
+            return EXIT_ERROR;
+        }
+    };
     let show_progress = progress::wanted(config.quiet, config.scale.output.is_none());
     let terminal = Arc::new(progress::Terminal::stderr());
     let messages: Box<dyn io::Write + Send> = if show_progress {
@@ -497,17 +511,30 @@ pub fn run(config: &Config) -> i32 {
     } else {
         Box::new(io::stderr())
     };
+    let mut out = Output::new(data, messages, printer).with_gate(gate);
+    if let Some(s) = &state {
+        out = out.with_state(s.recorder());
+    }
+    let scanner = builder.build();
     let shared = Shared {
         config,
         cells: CellScanner::new(&scanner),
         scanner,
-        out: Output::new(data, messages, printer).with_gate(gate),
+        out,
         stats: Arc::default(),
         config_file: settings.path.as_deref().and_then(|p| p.canonicalize().ok()),
+        state,
     };
 
     let progress = if show_progress {
-        Progress::start(terminal, None, progress_reader(&shared.stats))
+        // A rescan's ETA: what the last complete scan of the state covered.
+        let expected = config
+            .state
+            .state
+            .as_deref()
+            .and_then(|p| crate::state::Store::open_read_only(p).ok())
+            .and_then(|store| store.expected_totals().ok().flatten());
+        Progress::start(terminal, expected, progress_reader(&shared.stats))
     } else {
         Progress::off()
     };
@@ -561,6 +588,21 @@ pub fn run(config: &Config) -> i32 {
             .map(|s| (s, config.scale.plan.split_size)),
         ..summary
     };
+    let complete = !summary.interrupted && !shared.out.is_closed();
+    let summary = match shared.state.as_ref().map(|s| s.finish(&summary, complete)) {
+        None => summary,
+        Some(Ok(state)) => Summary {
+            state: Some(state),
+            ..summary
+        },
+        Some(Err(msg)) => {
+            eprintln!("cprscan: {msg}");
+            Summary {
+                errors: summary.errors + 1,
+                ..summary
+            }
+        }
+    };
     let out = &shared.out;
     if config.write_baseline {
         let mut baseline = Baseline::default();
@@ -605,8 +647,8 @@ pub fn run(config: &Config) -> i32 {
 fn progress_reader(stats: &Arc<Stats>) -> impl Fn() -> progress::Snapshot + Send + 'static {
     let stats = Arc::clone(stats);
     move || progress::Snapshot {
-        files: stats.files.load(Ordering::Relaxed),
-        bytes: stats.bytes.load(Ordering::Relaxed),
+        files: stats.files.load(Ordering::Relaxed) + stats.cached_files.load(Ordering::Relaxed),
+        bytes: stats.bytes.load(Ordering::Relaxed) + stats.cached_bytes.load(Ordering::Relaxed),
         findings: stats
             .findings
             .iter()
@@ -739,10 +781,48 @@ fn visit(
                 Share::Ranges { ranges, first } => {
                     scan_ranges(shared, entry.path(), &path, &ranges, first, searcher, buf)
                 }
-                _ => scan_file(shared, entry.path(), &path, searcher, buf),
+                _ => match &shared.state {
+                    Some(state) => {
+                        scan_file_with_state(shared, state, &entry, &path, searcher, buf)
+                    }
+                    None => scan_file(shared, entry.path(), &path, searcher, buf),
+                },
             }
         }
     }
+}
+
+/// With `--state`: replays the findings of a file unchanged since the state recorded it
+/// (without opening it), or reads it and records it.
+fn scan_file_with_state(
+    shared: &Shared,
+    state: &crate::state::Session,
+    entry: &ignore::DirEntry,
+    shown: &str,
+    searcher: &mut Searcher,
+    buf: &mut Vec<u8>,
+) {
+    let Ok(md) = entry.metadata() else {
+        return scan_file(shared, entry.path(), shown, searcher, buf);
+    };
+    if state.is_state_file(entry.path()) {
+        return shared.skip(shown, "state-file", "the state file in use: not scanned");
+    }
+    if let Some((found, moved_from)) = state.unchanged(shown, entry.path(), &md) {
+        let mut output =
+            InputOutput::new(&shared.out, Place::new(shown), false, std::mem::take(buf));
+        output.cached(found, &state.recorder(), moved_from);
+        shared.stats.cached_files.fetch_add(1, Ordering::Relaxed);
+        shared
+            .stats
+            .cached_bytes
+            .fetch_add(md.len(), Ordering::Relaxed);
+        *buf = finish_output(shared, shown, output, Ok(0));
+        return;
+    }
+    state.begin(shown);
+    scan_file(shared, entry.path(), shown, searcher, buf);
+    state.scanned(shown, entry.path(), &md);
 }
 
 /// Scans this shard's byte ranges of a file cut by `--split-size` (see [`crate::shard`]), each

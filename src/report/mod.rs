@@ -6,6 +6,7 @@
 //! [`model`] holds what the page shows as plain data (the seam for other sources of scans),
 //! [`tally`] the counts worked out from it, [`html`] the page.
 
+pub mod from_state;
 pub mod html;
 pub mod model;
 pub mod tally;
@@ -21,8 +22,17 @@ use crate::run::{EXIT_CLEAN, EXIT_ERROR};
 pub struct ReportArgs {
     /// JSON-lines outputs of scans (`-` for stdin), oldest first: each is one point of the
     /// trend, and the last one is the scan shown in detail.
-    #[arg(value_name = "FILE", required = true)]
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "state",
+        conflicts_with = "state"
+    )]
     pub files: Vec<PathBuf>,
+
+    /// Read the scans from a state file written by `cprscan --state FILE`: its complete scans
+    /// are the trend, the latest is shown in detail, with each finding's status.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
 
     /// Write the HTML page to FILE (replaced if it exists).
     #[arg(short, long, value_name = "FILE")]
@@ -50,11 +60,16 @@ pub fn main(args: &ReportArgs) -> i32 {
 }
 
 fn report(args: &ReportArgs) -> Result<(), String> {
-    let mut sources = Vec::new();
-    for file in &args.files {
-        sources.push(open(file)?);
-    }
-    let input = model::from_json_lines(sources)?;
+    let input = match &args.state {
+        Some(state) => from_state::read(state)?,
+        None => {
+            let mut sources = Vec::new();
+            for file in &args.files {
+                sources.push(open(file)?);
+            }
+            model::from_json_lines(sources)?
+        }
+    };
     let page = html::render(
         &input,
         html::Options {

@@ -15,5 +15,6 @@ mod progress;
 mod redact;
 mod report;
 mod scale;
+mod state;
 mod untouched;
 mod util;

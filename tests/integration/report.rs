@@ -283,3 +283,28 @@ fn report_refuses_an_input_that_is_not_json_lines() {
     assert!(run.stderr.contains("notes.txt: line 1"), "{}", run.stderr);
     assert!(!dir.path().join("r.html").exists());
 }
+
+/// The same three scans recorded with `--state`: the page made from the state file shows the
+/// numbers of the scans' own JSON lines (the trend from the state's complete scans, the detail
+/// of the latest), so a review reads the same from either source.
+#[test]
+fn report_from_a_state_file_shows_the_numbers_of_the_scans_json_lines() {
+    let share = share();
+    let added = share.dir.path().join("root/it/new.txt");
+    let mut scans = vec![
+        scan(&share, "root", "jan.jsonl", &["--state", "review.db"]),
+        scan(&share, "root", "feb.jsonl", &["--state", "review.db"]),
+    ];
+    std::fs::write(&added, format!("cpr {}\n", generated_cpr("240587", "111"))).unwrap();
+    std::fs::remove_file(share.dir.path().join("root/hr/notes.txt")).unwrap();
+    scans.push(scan(&share, "root", "mar.jsonl", &["--state", "review.db"]));
+    let last = scans.last().unwrap().last().unwrap();
+    assert_eq!(last["changes"]["new"], 1, "{last}");
+    assert_eq!(last["changes"]["resolved"], 1, "{last}");
+    let html = report(&share, &["--state", "review.db"], "r.html");
+    check_numbers(&html, &scans);
+    assert_no_raw_value(&html, &share);
+    if let Some(browser) = chromium() {
+        check_numbers(&dom_of(&browser, &share.dir.path().join("r.html")), &scans);
+    }
+}
