@@ -708,19 +708,19 @@ fn visit(
             if let Some((path, depth)) = walk::dangling_link(&err) {
                 let why = "symbolic link to a missing target: nothing to read";
                 return if depth == 0 {
-                    shared.error(&display(&path), why)
+                    shared.error(&display(shared, &path), why)
                 } else {
-                    shared.skip(&display(&path), "symlink", why)
+                    shared.skip(&display(shared, &path), "symlink", why)
                 };
             }
             let path = walk::error_path(&err).unwrap_or_default();
             if shared.config.scale.plan.owns(&shard::key(&path, 0)) {
-                shared.error(&display(&path), &walk::error_message(&err));
+                shared.error(&display(shared, &path), &walk::error_message(&err));
             }
             return;
         }
     };
-    let path = display(entry.path());
+    let path = display(shared, entry.path());
     let plan = &shared.config.scale.plan;
     let action = walk::classify(&entry);
     if !matches!(action, Action::Descend | Action::File)
@@ -891,9 +891,15 @@ fn is_config_file(shared: &Shared, path: &Path) -> bool {
     })
 }
 
-/// A path as shown in records: lossy UTF-8 of the path as given joined with the walked part.
-fn display(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+/// A path as shown in records: lossy UTF-8 of the path as given joined with the walked part,
+/// with the personal data its names hold masked unless `--show-values` (see
+/// [`crate::place::mask_names`]).
+fn display(shared: &Shared, path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if shared.config.show_values {
+        return text.into_owned();
+    }
+    crate::place::mask_names(&text, &shared.scanner).into_owned()
 }
 
 fn scan_file(

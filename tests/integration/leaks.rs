@@ -267,3 +267,47 @@ fn a_panic_reports_its_location_but_never_its_message() {
         assert_eq!(r.stdout, "");
     }
 }
+
+/// A file or folder named after a person's number: the path in every record (a finding, an
+/// error, the text format) shows the number masked like a `match`, so the report does not leak
+/// through the names it lists; `--show-values` shows the names as they are.
+#[test]
+fn paths_named_after_a_number_show_it_masked_unless_show_values() {
+    let [a, b, c, ..]: [String; 6] = planted().try_into().unwrap();
+    let [a_compact, _, _] = written_forms(&a);
+    let [_, b_dash, _] = written_forms(&b);
+    let [_, c_dash, _] = written_forms(&c);
+    let notes = format!("cpr-nr {c_dash}\n");
+    let folder = format!("hr/{a_compact}");
+    let file = format!("hr/{b_dash} kontrakt.txt");
+    let dir = tree(&[
+        (format!("{folder}/notes.txt").as_str(), notes.as_bytes()),
+        (file.as_str(), b"kunde ok\nemail jens@example.dk\n"),
+    ]);
+    // A broken symbolic link under the numbered folder gives a skip record naming it.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("missing", dir.path().join(&folder).join("gone")).unwrap();
+    for format in ["jsonl", "text"] {
+        let r = run_logged(dir.path(), &["--today", T, "--format", format, "hr"], b"");
+        assert_eq!(r.status, 1, "{}", r.stderr);
+        assert_no_leak(format, &format!("{}{}", r.stdout, r.stderr));
+        assert!(
+            r.stdout.contains(&format!("hr/{}****/notes.txt", &a[..6])),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout
+                .contains(&format!("hr/{}-**** kontrakt.txt", &b[..6])),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = run_logged(dir.path(), &["--today", T, "--show-values", "hr"], b"");
+    assert!(
+        r.stdout.contains(&format!("{folder}/notes.txt")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(&file), "{}", r.stdout);
+}
