@@ -74,34 +74,6 @@ impl Place {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_path_joins_to_itself_without_allocating() {
-        assert!(matches!(
-            Place::new("a/b.txt").joined(),
-            Cow::Borrowed("a/b.txt")
-        ));
-    }
-
-    #[test]
-    fn member_and_cell_join_with_bangs_outermost_first() {
-        assert_eq!(
-            Place::member("x.zip", "y.tar!z.csv").joined(),
-            "x.zip!y.tar!z.csv"
-        );
-        let mut p = Place::new("db.sqlite");
-        p.cell = Some(Cell {
-            table: "main.people".into(),
-            field: "notes".into(),
-            key: vec![("id".into(), "42".into())],
-        });
-        assert_eq!(p.joined(), "db.sqlite!main.people.notes");
-    }
-}
-
 /// `text` (a path, as records show it) with every finding of `scanner` in it replaced by its
 /// mask: a file named after a person's CPR number must not put the number into a report that
 /// masks the very same number inside the file. Masks keep a CPR number's birth date and layout,
@@ -128,4 +100,51 @@ pub fn mask_names<'a>(text: &'a str, scanner: &crate::scanner::Scanner) -> Cow<'
     }
     out.push_str(&text[at..]);
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_path_joins_to_itself_without_allocating() {
+        assert!(matches!(
+            Place::new("a/b.txt").joined(),
+            Cow::Borrowed("a/b.txt")
+        ));
+    }
+
+    #[test]
+    fn member_and_cell_join_with_bangs_outermost_first() {
+        assert_eq!(
+            Place::member("x.zip", "y.tar!z.csv").joined(),
+            "x.zip!y.tar!z.csv"
+        );
+        let mut p = Place::new("db.sqlite");
+        p.cell = Some(Cell {
+            table: "main.people".into(),
+            field: "notes".into(),
+            key: vec![("id".into(), "42".into())],
+        });
+        assert_eq!(p.joined(), "db.sqlite!main.people.notes");
+    }
+
+    #[test]
+    fn mask_names_masks_a_number_in_a_folder_name_and_leaves_dates_and_plain_names() {
+        let scanner = crate::scanner::ScannerBuilder::new().build();
+        // A computed number: 010190 and serial 123, check digit for weights 4,3,2,7,6,5,4,3,2,1.
+        let w = [4, 3, 2, 7, 6, 5, 4, 3, 2];
+        let head = "010190123";
+        let sum: u32 = head
+            .bytes()
+            .zip(w)
+            .map(|(d, w)| u32::from(d - b'0') * w)
+            .sum();
+        let check = (11 - sum % 11) % 11;
+        assert!(check < 10, "this serial has a check digit");
+        let path = format!("share/hr/{head}{check}/notes.txt");
+        assert_eq!(mask_names(&path, &scanner), "share/hr/010190****/notes.txt");
+        let plain = "share/logs/2024-01-01/app-20240101.log";
+        assert!(matches!(mask_names(plain, &scanner), Cow::Borrowed(_)));
+    }
 }
