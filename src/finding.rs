@@ -371,6 +371,10 @@ pub struct Finding {
     pub rule: Option<Arc<RuleTag>>,
     /// Set when the finding is accepted (inline marker, baseline).
     pub suppressed: Option<Suppression>,
+    /// Not a finding but a candidate that lost to an overlapping one, at or above the threshold:
+    /// only a scanner [covering overlaps](crate::Scanner::covering_overlaps) yields these, for
+    /// `cprscan redact` to hide its bytes too. Never reported.
+    pub overlap_loser: bool,
     value: Value,
 }
 
@@ -434,6 +438,7 @@ impl Finding {
             context: None,
             rule: None,
             suppressed: None,
+            overlap_loser: false,
             value: Value::new(value),
         }
     }

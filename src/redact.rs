@@ -43,6 +43,11 @@ pub fn replacement(f: &Finding, style: Style, key: Option<&Fingerprinter>) -> St
 
 /// A sink that writes the input with its findings replaced, and optionally the findings as
 /// JSON lines.
+///
+/// Given a scanner [covering overlaps](crate::Scanner::covering_overlaps), it also hides the
+/// bytes of every overlap loser beyond the finding it lost to: letters and digits become `*`,
+/// everything else stays. Otherwise what the loser has left there, with its neighbours, could
+/// be found again in the redacted text.
 pub struct Redactor<'a> {
     out: &'a mut dyn Write,
     style: Style,
@@ -50,8 +55,13 @@ pub struct Redactor<'a> {
     /// Absolute offset up to which the input is written (a replaced finding may end past the
     /// part it started in: its tail is then skipped in the next part).
     done: u64,
+    /// Absolute offset up to which the bytes written as they were get letters and digits
+    /// hidden: the end of the farthest overlap loser so far (it too may end in a later part).
+    hide: u64,
     /// The current part's findings, waiting for its bytes.
     pending: Vec<Finding>,
+    /// Bytes with letters and digits hidden, before they are written.
+    hidden: Vec<u8>,
     findings: Option<(&'a mut dyn Write, &'a Printer, &'a str)>,
     flush: bool,
 }
@@ -63,7 +73,9 @@ impl<'a> Redactor<'a> {
             style,
             key,
             done: 0,
+            hide: 0,
             pending: Vec::new(),
+            hidden: Vec::new(),
             findings: None,
             flush: true,
         }
@@ -79,6 +91,19 @@ impl<'a> Redactor<'a> {
         self.findings = Some((out, printer, path));
         self
     }
+
+    /// Writes `bytes[from..to]` (absolute offsets; `bytes` starts at `offset`) as they were,
+    /// but for letters and digits before [`Redactor::hide`].
+    fn pass(&mut self, bytes: &[u8], offset: u64, from: u64, to: u64) -> io::Result<()> {
+        let at = |abs: u64| (abs - offset) as usize;
+        let hide = self.hide.clamp(from, to);
+        if hide > from {
+            self.hidden.clear();
+            crate::kinds::mask_alnum_into(&bytes[at(from)..at(hide)], 0, 0, &mut self.hidden);
+            self.out.write_all(&self.hidden)?;
+        }
+        self.out.write_all(&bytes[at(hide)..at(to)])
+    }
 }
 
 impl Sink for Redactor<'_> {
@@ -86,7 +111,7 @@ impl Sink for Redactor<'_> {
         if let Some((out, printer, path)) = &mut self.findings {
             let mut buf = Vec::new();
             let place = Place::new(*path);
-            for f in batch {
+            for f in batch.iter().filter(|f| !f.overlap_loser) {
                 printer.finding(&mut buf, &place, f);
             }
             out.write_all(&buf)?;
@@ -98,18 +123,28 @@ impl Sink for Redactor<'_> {
     fn settled(&mut self, bytes: &[u8], offset: u64) -> io::Result<()> {
         let end = offset + bytes.len() as u64;
         let mut pos = offset.max(self.done);
-        for f in self.pending.drain(..) {
+        let mut pending = std::mem::take(&mut self.pending);
+        for f in pending.drain(..) {
+            if f.overlap_loser {
+                // Its bytes inside a finding are replaced with the finding; the rest hidden.
+                if f.offset > pos {
+                    self.pass(bytes, offset, pos, f.offset)?;
+                    pos = f.offset;
+                }
+                self.hide = self.hide.max(f.end());
+                continue;
+            }
             if f.offset < pos {
                 continue;
             }
-            let at = |abs: u64| (abs - offset) as usize;
-            self.out.write_all(&bytes[at(pos)..at(f.offset)])?;
+            self.pass(bytes, offset, pos, f.offset)?;
             self.out
                 .write_all(replacement(&f, self.style, self.key).as_bytes())?;
             pos = f.end();
         }
+        self.pending = pending;
         if pos < end {
-            self.out.write_all(&bytes[(pos - offset) as usize..])?;
+            self.pass(bytes, offset, pos, end)?;
             pos = end;
         }
         self.done = pos;
@@ -153,7 +188,7 @@ fn redact(job: &Job) -> Result<(), String> {
     if job.style == Style::Token && fingerprinter.is_none() {
         return Err("--style token needs a fingerprint key: --key-file FILE or CPRSCAN_KEY".into());
     }
-    let scanner = builder.build();
+    let scanner = builder.build().covering_overlaps();
     let input = match job.config.inputs.as_slice() {
         [] => Input::Stdin,
         [one] => one.clone(),
@@ -265,6 +300,7 @@ fn in_place(
 mod tests {
     use super::*;
     use crate::date::Date;
+    use crate::finding::{Confidence, Kind};
     use crate::scanner::ScannerBuilder;
 
     fn redacted(text: &[u8], style: Style, chunk: usize) -> Vec<u8> {
@@ -301,6 +337,61 @@ mod tests {
         let out = redacted(b"cpr 010190-1238 cpr 0101901238\n", Style::Token, 1 << 16);
         // fc7f86d5... is the pinned fingerprint of this number under the key "key".
         assert_eq!(out, b"cpr [CPR:fc7f86d5] cpr [CPR:fc7f86d5]\n");
+    }
+
+    /// A finding of `kind` at `offset` in `text`, `len` bytes long.
+    fn at(text: &[u8], offset: usize, len: usize, kind: Kind, loser: bool) -> Finding {
+        let mut f = Finding::new(
+            offset as u64,
+            kind,
+            Confidence::Medium,
+            Vec::new(),
+            &text[offset..offset + len],
+        );
+        f.overlap_loser = loser;
+        f
+    }
+
+    #[test]
+    fn overlap_losers_are_hidden_beyond_the_finding_they_lost_to() {
+        // A CPR-shaped finding (2..12) and two losers: a phone number starting inside it and
+        // reaching past its end (8..17), and a run starting before it (0..4). Split anywhere,
+        // even inside the finding or the losers: what the finding does not replace of a loser
+        // has its letters and digits hidden, and its other bytes kept.
+        let text = b"a 1111112222 33-3 y9\n";
+        let findings = [
+            at(text, 0, 4, Kind::BankAccount, true),
+            at(text, 2, 10, Kind::Cpr, false),
+            at(text, 8, 9, Kind::Phone, true),
+        ];
+        for split in 0..=text.len() {
+            let mut out = Vec::new();
+            let mut sink = Redactor::new(&mut out, Style::Mask, None);
+            let (first, second) =
+                findings.split_at(findings.partition_point(|f| f.offset < split as u64));
+            sink.part(&mut first.to_vec(), &text[..split], 0).unwrap();
+            sink.part(&mut second.to_vec(), &text[split..], split as u64)
+                .unwrap();
+            drop(sink);
+            assert_eq!(out, b"* 111111**** **-* y9\n", "split at {split}");
+        }
+    }
+
+    #[test]
+    fn overlap_losers_are_not_written_as_findings() {
+        let text = b"1111112222 3333\n";
+        let printer = Printer::new(Format::Jsonl, false, false);
+        let (mut out, mut json) = (Vec::new(), Vec::new());
+        let mut sink =
+            Redactor::new(&mut out, Style::Remove, None).with_findings(&mut json, &printer, "-");
+        let mut batch = vec![
+            at(text, 0, 10, Kind::Cpr, false),
+            at(text, 6, 9, Kind::Phone, true),
+        ];
+        sink.part(&mut batch, text, 0).unwrap();
+        drop(sink);
+        assert_eq!(out, b"[CPR] ****\n");
+        assert_eq!(json.iter().filter(|&&b| b == b'\n').count(), 1);
     }
 
     #[test]

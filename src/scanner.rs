@@ -263,6 +263,7 @@ impl ScannerBuilder {
                 .unwrap_or_else(ExceptionDates::shipped),
             kinds: self.kinds,
             gate: Gate::new(self.kinds),
+            cover_overlaps: false,
             context: self.context,
             snippets,
             cpr_context: ContextMatcher::new(&with_extra(Kind::Cpr, CPR_WORDS)),
@@ -317,6 +318,9 @@ pub struct Scanner {
     cpr_context: ContextMatcher,
     contexts: Contexts,
     gate: Gate,
+    /// Whether overlap losers at or above the threshold are yielded too, marked
+    /// [`Finding::overlap_loser`] (see [`Scanner::covering_overlaps`]).
+    cover_overlaps: bool,
 }
 
 impl Default for Scanner {
@@ -376,6 +380,16 @@ impl Scanner {
         all.min_confidence = Confidence::Low;
         all.min = [Confidence::Low; Kind::ALL.len()];
         all
+    }
+
+    /// This scanner, yielding besides its findings the candidates that lost to an overlapping
+    /// one and are at or above the threshold (and not allowlisted), marked
+    /// [`Finding::overlap_loser`], in offset order with the findings. For `cprscan redact`: a
+    /// loser may reach beyond the winner, and the bytes it has there, left as they were, can be
+    /// found again in the redacted text. The findings themselves are the same as without.
+    pub fn covering_overlaps(mut self) -> Scanner {
+        self.cover_overlaps = true;
+        self
     }
 
     /// Whether `f` is at or above this scanner's minimum confidence for its kind.
@@ -476,18 +490,27 @@ impl Scanner {
             .collect();
         order.sort_by_key(|&(key, _)| key);
         let mut kept: Vec<u32> = Vec::with_capacity(order.len());
+        // The losers, kept only when covering overlaps.
+        let mut lost: Vec<u32> = Vec::new();
         for &(_, i) in &order {
             let c = &cands[i as usize];
             match kept.last() {
                 Some(&last) if c.m.start < cands[last as usize].m.end => {
-                    if c.beats(&cands[last as usize]) {
+                    let loser = if c.beats(&cands[last as usize]) {
                         kept.pop();
                         kept.push(i);
+                        last
+                    } else {
+                        i
+                    };
+                    if self.cover_overlaps {
+                        lost.push(loser);
                     }
                 }
                 _ => kept.push(i),
             }
         }
+        let first = out.len();
         // Whether a marker occurs anywhere `ignored_inline` could see from a reported start:
         // most inputs hold none, and then no finding needs the per-finding search.
         let mut markers: Option<bool> = None;
@@ -519,6 +542,29 @@ impl Scanner {
                 }
                 out.push(f);
             }
+        }
+        let mut covered = false;
+        for i in lost {
+            let c = &mut cands[i as usize];
+            if c.m.confidence >= self.min[c.kind as usize]
+                && report.contains(&c.m.start)
+                && !self.allowlisted(hay, c)
+            {
+                let (start, end) = (c.m.start, c.m.end);
+                let mut f = Finding::new(
+                    start as u64,
+                    c.kind,
+                    c.m.confidence,
+                    std::mem::take(&mut c.m.reasons),
+                    &hay[start..end],
+                );
+                f.overlap_loser = true;
+                out.push(f);
+                covered = true;
+            }
+        }
+        if covered {
+            out[first..].sort_by_key(|f| f.offset);
         }
     }
 
