@@ -130,9 +130,16 @@ impl<'a, 's> ScanVisitor<'a, 's> {
         }
     }
 
+    /// Where the text of `member` is; personal data in a member's name (an attachment or an
+    /// archived file named after a CPR number) is masked, as in walked paths, unless
+    /// `--show-values`.
     fn place(&self, member: Option<&str>) -> Place {
         match member {
-            Some(m) => Place::member(self.path, m),
+            Some(m) if self.shared.config.show_values => Place::member(self.path, m),
+            Some(m) => Place::member(
+                self.path,
+                crate::place::mask_names(m, &self.shared.scanner).as_ref(),
+            ),
             None => Place::new(self.path),
         }
     }

@@ -311,3 +311,27 @@ fn paths_named_after_a_number_show_it_masked_unless_show_values() {
     );
     assert!(r.stdout.contains(&file), "{}", r.stdout);
 }
+
+/// An archive member named after a number (`scans/0101901238.txt` in a zip) is named masked in
+/// the `member` field, as a walked path is.
+#[test]
+fn archive_members_named_after_a_number_show_it_masked() {
+    use std::io::Write as _;
+    let [_, _, _, d, ..]: [String; 6] = planted().try_into().unwrap();
+    let [_, d_dash, _] = written_forms(&d);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(
+        format!("scans/{d}.txt"),
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(format!("cpr-nr {d_dash}\n").as_bytes())
+        .unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    let dir = tree(&[("box/arkiv.zip", bytes.as_slice())]);
+    let r = run_logged(dir.path(), &["--today", T, "box"], b"");
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert_no_leak("member", &r.stdout);
+    let want = format!("\"member\":\"scans/{}****.txt\"", &d[..6]);
+    assert!(r.stdout.contains(&want), "{}", r.stdout);
+}
