@@ -515,20 +515,9 @@ impl Scanner {
         // most inputs hold none, and then no finding needs the per-finding search.
         let mut markers: Option<bool> = None;
         for i in kept {
-            let c = &mut cands[i as usize];
-            if c.m.confidence >= self.min[c.kind as usize]
-                && report.contains(&c.m.start)
-                && !self.allowlisted(hay, c)
-            {
-                let (start, end) = (c.m.start, c.m.end);
-                let mut f = Finding::new(
-                    start as u64,
-                    c.kind,
-                    c.m.confidence,
-                    std::mem::take(&mut c.m.reasons),
-                    &hay[start..end],
-                );
-                if let (Some(rule), Some(rules)) = (c.rule, &self.rules) {
+            if let Some(mut f) = self.reportable(hay, &report, &mut cands[i as usize]) {
+                let start = f.offset as usize;
+                if let (Some(rule), Some(rules)) = (cands[i as usize].rule, &self.rules) {
                     f.rule = Some(rules.tag(rule).clone());
                 }
                 if self.inline_ignore
@@ -545,19 +534,7 @@ impl Scanner {
         }
         let mut covered = false;
         for i in lost {
-            let c = &mut cands[i as usize];
-            if c.m.confidence >= self.min[c.kind as usize]
-                && report.contains(&c.m.start)
-                && !self.allowlisted(hay, c)
-            {
-                let (start, end) = (c.m.start, c.m.end);
-                let mut f = Finding::new(
-                    start as u64,
-                    c.kind,
-                    c.m.confidence,
-                    std::mem::take(&mut c.m.reasons),
-                    &hay[start..end],
-                );
+            if let Some(mut f) = self.reportable(hay, &report, &mut cands[i as usize]) {
                 f.overlap_loser = true;
                 out.push(f);
                 covered = true;
@@ -566,6 +543,26 @@ impl Scanner {
         if covered {
             out[first..].sort_by_key(|f| f.offset);
         }
+    }
+
+    /// The finding of candidate `c` when it is reported: at or above its kind's threshold,
+    /// starting inside `report`, and not allowlisted. Takes the candidate's reasons.
+    #[inline]
+    fn reportable(&self, hay: &[u8], report: &Range<usize>, c: &mut Candidate) -> Option<Finding> {
+        if c.m.confidence < self.min[c.kind as usize]
+            || !report.contains(&c.m.start)
+            || self.allowlisted(hay, c)
+        {
+            return None;
+        }
+        let (start, end) = (c.m.start, c.m.end);
+        Some(Finding::new(
+            start as u64,
+            c.kind,
+            c.m.confidence,
+            std::mem::take(&mut c.m.reasons),
+            &hay[start..end],
+        ))
     }
 
     /// Whether the user marked this candidate as a known non-finding: an allow word near it,

@@ -15,6 +15,19 @@ fn backdate(path: &Path, secs_ago: u64) {
         .unwrap();
 }
 
+/// Replaces `file`'s content and puts its modification time back: only a re-read can see the
+/// new content.
+fn rewrite_keeping_mtime(file: &Path, content: impl AsRef<[u8]>) {
+    let mtime = std::fs::metadata(file).unwrap().modified().unwrap();
+    std::fs::write(file, content).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+}
+
 /// Every file below `dir`, backdated an hour.
 fn backdate_all(dir: &Path) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -91,14 +104,7 @@ fn state_unchanged_files_are_not_read_so_new_bytes_behind_the_same_size_and_mtim
     // Same size, same inode, same modification time, another number: only reading the file
     // would show it.
     let file = dir.path().join("t/a.txt");
-    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
-    std::fs::write(&file, format!("cpr: {}\n", dashed(&b))).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(mtime)
-        .unwrap();
+    rewrite_keeping_mtime(&file, format!("cpr: {}\n", dashed(&b)));
     let second = scan(dir.path(), &[]);
     assert_eq!(second.status, 1, "the cached finding still fails the run");
     assert_eq!(read_and_cached(&second), (0, 2));
@@ -219,15 +225,8 @@ fn state_recheck_findings_reads_files_with_findings_again_to_confirm_a_cleanup()
     scan(dir.path(), &[]);
     // Cleaned up behind the same size and mtime: only a re-read can tell.
     let file = dir.path().join("t/a.txt");
-    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
     let len = std::fs::metadata(&file).unwrap().len() as usize;
-    std::fs::write(&file, "x".repeat(len - 1) + "\n").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(mtime)
-        .unwrap();
+    rewrite_keeping_mtime(&file, "x".repeat(len - 1) + "\n");
     let run = scan(dir.path(), &["--recheck-findings"]);
     assert_eq!(run.status, 0, "{}", run.stdout);
     assert_eq!(
@@ -600,14 +599,7 @@ fn state_hash_reads_a_file_whose_content_changed_behind_the_same_size_and_mtime(
     let dir = share(&a);
     scan(dir.path(), &["--state-hash"]);
     let file = dir.path().join("t/a.txt");
-    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
-    std::fs::write(&file, format!("cpr: {}\n", dashed(&b))).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(mtime)
-        .unwrap();
+    rewrite_keeping_mtime(&file, format!("cpr: {}\n", dashed(&b)));
     let run = scan(dir.path(), &["--state-hash"]);
     assert_eq!(read_and_cached(&run), (1, 1));
     assert_eq!(findings(&run)[0]["match"], format!("{}-****", &b[..6]));
