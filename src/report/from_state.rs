@@ -55,6 +55,7 @@ pub fn read(path: &Path) -> Result<ReportInput, String> {
         // Read by this scan, as a JSON-lines summary counts them (replayed files are not).
         files: last.files,
         bytes: last.bytes,
+        cached: last.cached,
         errors: last.errors,
         skipped: 0,
         elapsed_ms: last

@@ -76,6 +76,18 @@ pub fn bytes(n: u64) -> String {
 }
 
 /// The whole page.
+/// Beside the files read: how many unchanged files a `--state` scan took from the state.
+fn cached_note(cached: u64) -> String {
+    if cached == 0 {
+        return String::new();
+    }
+    format!(
+        "<span class=\"hint\"> + <span id=\"files-cached\">{}</span> unchanged, \
+         from the state</span>",
+        num(cached)
+    )
+}
+
 pub fn render(input: &ReportInput, options: Options) -> String {
     let tally = Tally::of(&input.findings);
     let mut page = String::with_capacity(64 * 1024 + input.findings.len() * 400);
@@ -132,7 +144,7 @@ fn header(page: &mut String, input: &ReportInput, tally: &Tally) {
         page,
         "<dl class=\"facts\">\n<div><dt>Scanned</dt><dd id=\"roots\">{roots}{derived}</dd></div>\n\
          <div><dt>When</dt><dd id=\"when\">{}</dd></div>\n\
-         <div><dt>Files read</dt><dd id=\"files-scanned\">{}</dd></div>\n\
+         <div><dt>Files read</dt><dd><span id=\"files-scanned\">{}</span>{}</dd></div>\n\
          <div><dt>Bytes read</dt><dd id=\"bytes-scanned\" title=\"{} bytes\">{}</dd></div>\n\
          <div><dt>Errors</dt><dd id=\"errors\" class=\"{}\">{}</dd></div>\n\
          <div><dt>Skipped</dt><dd id=\"skipped\">{}</dd></div>\n\
@@ -141,6 +153,7 @@ fn header(page: &mut String, input: &ReportInput, tally: &Tally) {
          <div><dt>Source</dt><dd><code>{}</code></dd></div>\n</dl>\n",
         esc(h.when.as_deref().unwrap_or("unknown")),
         num(h.files),
+        cached_note(h.cached),
         h.bytes,
         bytes(h.bytes),
         if h.errors > 0 { "bad" } else { "" },

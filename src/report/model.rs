@@ -61,6 +61,9 @@ pub struct ScanHeader {
     pub roots_derived: bool,
     pub files: u64,
     pub bytes: u64,
+    /// Unchanged files whose findings a `--state` scan took from the state instead of reading
+    /// them (the summary's `cached`); not in `files`.
+    pub cached: u64,
     pub errors: u64,
     pub skipped: u64,
     pub elapsed_ms: u64,
@@ -212,6 +215,7 @@ fn read_summary(v: &Value, header: &mut ScanHeader, point: &mut ScanPoint, new: 
     header.complete = true;
     header.files = num("files");
     header.bytes = num("bytes");
+    header.cached = num("cached");
     header.errors = num("errors");
     header.skipped = num("skipped");
     header.elapsed_ms = num("elapsed_ms");

@@ -290,6 +290,8 @@ fn report_refuses_an_input_that_is_not_json_lines() {
 #[test]
 fn report_from_a_state_file_shows_the_numbers_of_the_scans_json_lines() {
     let share = share();
+    // Old files: the later scans take them from the state (cached) instead of reading them.
+    crate::util::backdate_all(share.dir.path());
     let added = share.dir.path().join("root/it/new.txt");
     let mut scans = vec![
         scan(&share, "root", "jan.jsonl", &["--state", "review.db"]),
@@ -303,6 +305,10 @@ fn report_from_a_state_file_shows_the_numbers_of_the_scans_json_lines() {
     assert_eq!(last["changes"]["resolved"], 1, "{last}");
     let html = report(&share, &["--state", "review.db"], "r.html");
     check_numbers(&html, &scans);
+    // Files the last scan took from the state are shown beside the files it read.
+    let cached = last["cached"].as_u64().unwrap();
+    assert!(cached > 0, "{last}");
+    assert_eq!(shown_id(&html, "files-cached"), cached);
     assert_no_raw_value(&html, &share);
     if let Some(browser) = chromium() {
         check_numbers(&dom_of(&browser, &share.dir.path().join("r.html")), &scans);

@@ -4,16 +4,10 @@
 
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, SystemTime};
 
-use crate::util::{bin, bin_plain, generated_cpr, run_cmd, run_in, tree, Run};
-
-/// Sets `path`'s modification time to `secs_ago` seconds ago.
-fn backdate(path: &Path, secs_ago: u64) {
-    let file = std::fs::File::options().write(true).open(path).unwrap();
-    file.set_modified(SystemTime::now() - Duration::from_secs(secs_ago))
-        .unwrap();
-}
+use crate::util::{
+    backdate, backdate_all, bin, bin_plain, generated_cpr, run_cmd, run_in, tree, Run,
+};
 
 /// Replaces `file`'s content and puts its modification time back: only a re-read can see the
 /// new content.
@@ -26,18 +20,6 @@ fn rewrite_keeping_mtime(file: &Path, content: impl AsRef<[u8]>) {
         .unwrap()
         .set_modified(mtime)
         .unwrap();
-}
-
-/// Every file below `dir`, backdated an hour.
-fn backdate_all(dir: &Path) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            backdate_all(&p);
-        } else {
-            backdate(&p, 3600);
-        }
-    }
 }
 
 /// Two generated numbers of the same length whose masks differ (different birth dates).

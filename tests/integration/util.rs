@@ -205,3 +205,23 @@ pub fn written_forms(cpr: &str) -> [String; 3] {
         format!("{date} {serial}"),
     ]
 }
+
+/// Sets `path`'s modification time `secs_ago` seconds back: a `--state` scan reads a file
+/// changed within the last 2 s again, so tests of cached files backdate what they write.
+pub fn backdate(path: &Path, secs_ago: u64) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs_ago))
+        .unwrap();
+}
+
+/// Every file below `dir`, backdated an hour.
+pub fn backdate_all(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            backdate_all(&p);
+        } else {
+            backdate(&p, 3600);
+        }
+    }
+}
