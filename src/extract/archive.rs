@@ -103,7 +103,11 @@ pub fn zip<R: Read + Seek>(ctx: &mut Ctx, member: Option<&str>, depth: u32, read
             return;
         }
         let (name, encrypted, dir) = match archive.by_index_raw(i) {
-            Ok(f) => (f.name().to_string(), f.encrypted(), f.is_dir()),
+            Ok(f) => (
+                member_name(f.name_raw(), f.name()),
+                f.encrypted(),
+                f.is_dir(),
+            ),
             Err(e) => {
                 ctx.error(member, format!("zip member {i} unreadable: {e}"));
                 continue;
@@ -143,6 +147,16 @@ pub fn zip<R: Read + Seek>(ctx: &mut Ctx, member: Option<&str>, depth: u32, read
     }
 }
 
+/// A zip member's name as text: decoded as its header declares (UTF-8 or CP437), or, when that
+/// fails (a name flagged UTF-8 that is not), its raw bytes read leniently: a damaged name is
+/// still a member worth scanning.
+fn member_name(raw: &[u8], decoded: zip::result::ZipResult<std::borrow::Cow<'_, str>>) -> String {
+    decoded.map_or_else(
+        |_| String::from_utf8_lossy(raw).into_owned(),
+        std::borrow::Cow::into_owned,
+    )
+}
+
 /// Reads a zip's members from their local headers, in file order, without its directory;
 /// stops quietly at the first damage (already reported by the caller). XML parts are read as
 /// document text, as they would be in an intact Office file.
@@ -153,7 +167,7 @@ fn zip_stream(ctx: &mut Ctx, member: Option<&str>, depth: u32, reader: &mut dyn 
             Ok(Some(f)) => f,
             Ok(None) | Err(_) => return,
         };
-        let name = file.name().to_string();
+        let name = member_name(file.name_raw(), file.name());
         if file.is_dir() {
             continue;
         }

@@ -752,6 +752,18 @@ mod tests {
         assert!(c.notes.iter().any(|(_, n)| matches!(n, Note::Error { .. })));
     }
 
+    /// Found by fuzzing: an xz index claiming ~2^31 records (15 GB of index entries, under the
+    /// 2^54 above, so the reservation could succeed). lzma-rust2 0.15 reserved room for them up
+    /// front; 0.25 reads records as they come, so the stream is a read error and nothing big is
+    /// allocated.
+    #[test]
+    fn regression_xz_index_with_a_large_record_count_is_a_read_error() {
+        let data = b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4F\x00\xe7\xde\xff\xbf\x03\x01\xb2\xa6AxOTAtMTITAxOtTTMIAzO\x01YA";
+        let mut c = Collect::default();
+        extract_bytes(data, "x.xz", &Limits::default(), &mut c);
+        assert!(c.notes.iter().any(|(_, n)| matches!(n, Note::Error { .. })));
+    }
+
     #[test]
     fn budget_stops_past_the_size_limit_and_stays_stopped() {
         let limits = Limits {

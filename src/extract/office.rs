@@ -13,6 +13,7 @@
 //! skipped: no well-kept crate reads their text. Password-protected Office files are OLE files
 //! too, and are reported as encrypted.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read, Seek};
 
@@ -105,7 +106,11 @@ pub fn read<R: Read + Seek>(
     doc: Doc,
     archive: &mut zip::ZipArchive<R>,
 ) {
-    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    // A name that does not decode cannot be opened by name either.
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(Cow::into_owned))
+        .collect();
     if doc == Doc::Xlsx {
         sheets(ctx, member, archive);
     }
@@ -285,8 +290,8 @@ fn sheet_parts<R: Read + Seek>(
         // No usable workbook: every worksheet part, by its part name.
         let mut parts: Vec<String> = archive
             .file_names()
+            .filter_map(|n| n.ok().map(Cow::into_owned))
             .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
-            .map(str::to_string)
             .collect();
         parts.sort();
         sheets = parts.into_iter().map(|p| (p.clone(), p)).collect();
