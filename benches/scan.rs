@@ -333,7 +333,7 @@ fn could_be_reported(d: &[u8; 10]) -> bool {
     let month = d[2] * 10 + d[3];
     (1..=31).contains(&day)
         && (1..=12).contains(&month)
-        && (weighted_sum(d) % 11 == 0 || (day == 1 && month == 1))
+        && (weighted_sum(d).is_multiple_of(11) || (day == 1 && month == 1))
 }
 
 fn ascii(d: &[u8; 10]) -> [u8; 10] {

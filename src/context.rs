@@ -642,7 +642,8 @@ mod tests {
             let patterns: Vec<Vec<u8>> = (0..count)
                 .map(|_| {
                     // Mostly short, some past the eight bytes compared at once.
-                    let len = 1 + rng.next() as usize % if rng.next() % 4 == 0 { 13 } else { 5 };
+                    let len =
+                        1 + rng.next() as usize % if rng.next().is_multiple_of(4) { 13 } else { 5 };
                     (0..len).map(|_| rng.pick(alphabet)).collect()
                 })
                 .collect();
@@ -650,10 +651,10 @@ mod tests {
             let len = rng.next() as usize % 90;
             let mut hay: Vec<u8> = Vec::new();
             while hay.len() < len {
-                if rng.next() % 8 == 0 {
+                if rng.next().is_multiple_of(8) {
                     let p = &patterns[rng.next() as usize % patterns.len()];
                     hay.extend(p.iter().map(|&b| {
-                        if rng.next() % 2 == 0 {
+                        if rng.next().is_multiple_of(2) {
                             b.to_ascii_uppercase()
                         } else {
                             b
@@ -711,13 +712,13 @@ mod tests {
             while hay.len() < 120 {
                 let p = &patterns[rng.next() as usize % patterns.len()];
                 let cut = rng.next() as usize % (p.len() + 1);
-                let piece = if rng.next() % 2 == 0 {
+                let piece = if rng.next().is_multiple_of(2) {
                     &p[..]
                 } else {
                     &p[cut..]
                 };
                 for &b in piece {
-                    hay.push(if rng.next() % 3 == 0 {
+                    hay.push(if rng.next().is_multiple_of(3) {
                         b.to_ascii_uppercase()
                     } else {
                         b

@@ -67,7 +67,7 @@ pub fn mod11_ok(digits: &[u8; 10]) -> bool {
         .zip(MOD11_WEIGHTS)
         .map(|(&d, w)| u32::from(d) * w)
         .sum();
-    sum % 11 == 0
+    sum.is_multiple_of(11)
 }
 
 /// The birth date a ten-digit number encodes, if it is a real date not after `today`.

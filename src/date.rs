@@ -13,7 +13,7 @@ pub struct Date {
 
 /// Gregorian leap years: every 4th, except centuries, except every 400th (1900 no, 2000 yes).
 pub fn is_leap_year(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// Days in `month` (1-12) of `year`; 0 for a month out of range.

@@ -85,7 +85,7 @@ fn mod11(digits: &[u8]) -> bool {
         .enumerate()
         .map(|(i, &d)| u32::from(d) * if i == 0 { 1 } else { (i as u32 - 1) % 6 + 2 })
         .sum();
-    sum % 11 == 0
+    sum.is_multiple_of(11)
 }
 
 fn mod97(value: &[u8]) -> bool {

@@ -109,7 +109,7 @@ fn scanners() -> [Scanner; 3] {
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     match month {
         2 if leap => 29,
         2 => 28,
@@ -184,7 +184,7 @@ fn compute_cpr(
 
 fn mod11_ok(d: &[u8; 10]) -> bool {
     let sum: u32 = d.iter().zip(WEIGHTS).map(|(&x, w)| u32::from(x) * w).sum();
-    sum % 11 == 0
+    sum.is_multiple_of(11)
 }
 
 fn arb_cpr() -> impl Strategy<Value = [u8; 10]> {

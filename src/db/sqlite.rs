@@ -195,7 +195,9 @@ fn scan_table(
         } else {
             key
         };
-        if scan.row(&key, &values).is_err() || (n % 1024 == 0 && crate::interrupt::interrupted()) {
+        if scan.row(&key, &values).is_err()
+            || (n.is_multiple_of(1024) && crate::interrupt::interrupted())
+        {
             break;
         }
     }

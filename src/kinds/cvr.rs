@@ -60,7 +60,7 @@ pub fn is_valid(digits: &[u8]) -> bool {
         .zip(WEIGHTS)
         .map(|(&d, w)| u32::from(d.wrapping_sub(b'0')) * w)
         .sum();
-    digits.iter().all(u8::is_ascii_digit) && sum % 11 == 0
+    digits.iter().all(u8::is_ascii_digit) && sum.is_multiple_of(11)
 }
 
 /// Where the VAT form's `DK` starts, if `DK` or `DK ` directly precedes `start` and does not
@@ -248,7 +248,7 @@ mod tests {
                     .zip(WEIGHTS)
                     .map(|(d, w)| u32::from(d - b'0') * w)
                     .sum();
-                sum % 11 == 0 && s != "00000000"
+                sum.is_multiple_of(11) && s != "00000000"
             })
             .unwrap();
         assert!(!is_valid(zero.as_bytes()));

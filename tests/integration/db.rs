@@ -19,7 +19,7 @@ fn cpr(date: &str, serial: &str) -> String {
         .map(|c| format!("{date}{serial}{c}"))
         .find(|s| {
             let sum: u32 = s.bytes().zip(W).map(|(b, w)| u32::from(b - b'0') * w).sum();
-            sum % 11 == 0
+            sum.is_multiple_of(11)
         })
         .expect("a check digit exists for this serial")
 }

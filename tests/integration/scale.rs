@@ -18,7 +18,7 @@ pub fn cpr(date: &str, serial: u32) -> String {
         .flat_map(|s| (0..10).map(move |c| format!("{date}{:03}{c}", s % 1000)))
         .find(|s| {
             let sum: u32 = s.bytes().zip(W).map(|(b, w)| u32::from(b - b'0') * w).sum();
-            sum % 11 == 0
+            sum.is_multiple_of(11)
         })
         .expect("a check digit exists for some serial")
 }
