@@ -29,6 +29,7 @@ pub mod mask;
 pub mod merge;
 pub mod output;
 pub mod place;
+pub mod prefilter;
 pub mod printer;
 pub mod progress;
 pub mod redact;

@@ -15,9 +15,10 @@ use crate::allow::AllowValues;
 use crate::context::{pos, ContextMatcher, Nearby, Word, CPR_WORDS};
 use crate::cpr::{self, Evidence, ExceptionDates};
 use crate::date::Date;
-use crate::digits::{find_class, for_each_run, is_digit};
+use crate::digits::{find_class, is_digit};
 use crate::finding::{Confidence, Finding, Kind, Suppression};
 use crate::kinds::{self, contextual, substitute, Match};
+use crate::prefilter::{for_each_offered_run, Prefilter, SHORT_LENS};
 use crate::rules::{CustomRules, RuleMatch};
 
 /// How many bytes of input a finding may depend on before its start and after its end: the
@@ -622,7 +623,8 @@ impl Scanner {
 
     /// Offers every digit run starting in `from..until` to the enabled digit-anchored kinds.
     fn digit_pass(&self, hay: &[u8], from: usize, until: usize, cands: &mut Vec<Candidate>) {
-        for_each_run(hay, from, until, |start, end| {
+        let prefilter = &self.gate.prefilter;
+        for_each_offered_run(hay, from, until, prefilter, |start, end| {
             self.digit_run(hay, start, end, cands)
         });
     }
@@ -832,6 +834,8 @@ struct Gate {
     /// Indexed by [`Gate::before`]: what the byte before the run admits, and whether the two
     /// bytes before it are capital letters.
     before: Box<[u32; 512]>,
+    /// Which runs of a block reach the tables at all, derived from them.
+    prefilter: Prefilter,
 }
 
 /// The set of the run lengths `lens`.
@@ -868,6 +872,7 @@ impl Gate {
             any: 0,
             after: Box::new([0; 2048]),
             before: Box::new([0; 512]),
+            prefilter: Prefilter::off(),
         };
         let on = |kind: Kind, lens: &[usize]| {
             if kinds.contains(kind) {
@@ -943,7 +948,54 @@ impl Gate {
             }
         }
         g.any = any;
+        g.prefilter = g.derive_prefilter();
         g
+    }
+
+    /// The [`Prefilter`] that offers every run these tables could admit: runs of
+    /// [`crate::prefilter::LONG`] digits or more; shorter ones only after the bytes the tables name
+    /// for short lengths, before the bytes they name, or starting with a `0` when the tables
+    /// admit such runs after any byte. Off when a short length is admitted in a way those sets
+    /// cannot say (whatever the bytes around, or after any byte for a first digit other than 0).
+    fn derive_prefilter(&self) -> Prefilter {
+        if self.any & SHORT_LENS != 0 {
+            return Prefilter::off();
+        }
+        let non_digits = || (0..=255u8).filter(|&b| !is_digit(b));
+        // What a byte after a run admits for a first-digit class, whatever the group flag.
+        let after = |b: u8, class: usize| {
+            (self.after[Gate::after(b, class, false)] | self.after[Gate::after(b, class, true)])
+                & SHORT_LENS
+        };
+        let classes = [Gate::ZERO, Gate::ONE, Gate::HIGH];
+        // Short lengths admitted after every byte, per class.
+        let everywhere = classes.map(|c| non_digits().fold(SHORT_LENS, |m, b| m & after(b, c)));
+        if everywhere[Gate::ONE] != 0 || everywhere[Gate::HIGH] != 0 {
+            return Prefilter::off();
+        }
+        let zero_min = match everywhere[Gate::ZERO] {
+            0 => 0,
+            lens => lens.trailing_zeros() as usize,
+        };
+        // What the rule for a leading 0 already offers: every length from `zero_min` on.
+        let by_zero = if zero_min == 0 { 0 } else { !0u32 << zero_min };
+        let mut next = Vec::new();
+        let mut next_lens = 0;
+        for b in non_digits() {
+            let lens = classes
+                .iter()
+                .map(|&c| after(b, c) & if c == Gate::ZERO { !by_zero } else { !0 })
+                .fold(0, |m, l| m | l);
+            if lens != 0 {
+                next.push(b);
+                next_lens |= lens;
+            }
+        }
+        let before = |b: u8, letters: bool| self.before[Gate::before(b, letters)] & SHORT_LENS;
+        let prev: Vec<u8> = non_digits().filter(|&b| before(b, false) != 0).collect();
+        // The table is read with `letters` set only when the byte before is a capital.
+        let letters = (b'A'..=b'Z').any(|b| before(b, true) & !before(b, false) != 0);
+        Prefilter::new(next, next_lens, prev, letters, zero_min)
     }
 
     #[inline(always)]
@@ -992,6 +1044,7 @@ fn serial_after_separator(hay: &[u8], at: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::digits::for_each_run;
     use crate::finding::Reason;
 
     fn scanner() -> Scanner {
@@ -1317,6 +1370,43 @@ mod tests {
                 });
             }
         }
+    }
+
+    #[test]
+    fn the_block_prefilter_offers_every_run_the_gate_admits_for_every_kind_set() {
+        // Digits, separators, capitals and the bytes the gate's rules name, at random.
+        let pool = b"00123456789 -./+DKXab\xc2\xe2\n\t(";
+        let mut x = 0x0123_4567_89ab_cdef_u64;
+        let mut sets = vec![KindSet::defaults(), KindSet::all()];
+        sets.extend(Kind::ALL.iter().map(|&k| KindSet::EMPTY.with(k)));
+        for kinds in sets {
+            let gate = Gate::new(kinds);
+            for _ in 0..100 {
+                let hay: Vec<u8> = (0..300)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        pool[(x % pool.len() as u64) as usize]
+                    })
+                    .collect();
+                let mut offered = Vec::new();
+                for_each_offered_run(&hay, 0, hay.len(), &gate.prefilter, |s, e| {
+                    offered.push((s, e))
+                });
+                for_each_run(&hay, 0, hay.len(), |start, end| {
+                    if gate.admits(&hay, start, end) {
+                        assert!(
+                            offered.contains(&(start, end)),
+                            "{kinds:?}: {start}..{end} in {:?}",
+                            String::from_utf8_lossy(&hay)
+                        );
+                    }
+                });
+            }
+        }
+        // The defaults' filter is on: it is what makes logs fast.
+        assert!(Gate::new(KindSet::defaults()).prefilter.on);
     }
 
     #[test]
