@@ -453,8 +453,14 @@ impl ContextMatcher {
     /// must hold at least `WINDOW` plus the longest word of bytes on each side of the span where
     /// the input has them (the search driver guarantees this).
     pub fn nearby(&self, hay: &[u8], start: usize, end: usize) -> Nearby {
+        self.nearest(hay, start, end).0
+    }
+
+    /// [`ContextMatcher::nearby`], with the gap in bytes between the span and each word found
+    /// (`usize::MAX` for none), positive first.
+    fn nearest(&self, hay: &[u8], start: usize, end: usize) -> (Nearby, [usize; 2]) {
         if self.words.is_empty() {
-            return Nearby::default();
+            return (Nearby::default(), [usize::MAX; 2]);
         }
         let reach = WINDOW + self.longest;
         let lo = start.saturating_sub(reach);
@@ -485,6 +491,18 @@ impl ContextMatcher {
                         }
                     }
                 });
+        }
+        (found, best)
+    }
+
+    /// [`ContextMatcher::nearby`] for words that name what the span is: when a positive word is
+    /// strictly nearer than the nearest negative one, the negative one is dropped. In `Kunde
+    /// personnummer: 010190-1238` the number is a personnummer, not a customer number; in
+    /// `cpr-opslag, kundenr 0101901238` it is a customer number.
+    pub fn label(&self, hay: &[u8], start: usize, end: usize) -> Nearby {
+        let (mut found, [positive, negative]) = self.nearest(hay, start, end);
+        if found.positive.is_some() && positive < negative {
+            found.negative = None;
         }
         found
     }
@@ -805,6 +823,27 @@ mod tests {
     #[test]
     fn neighbouring_numbers_do_not_hide_context() {
         assert_eq!(near("cpr 2100 0101901234 12345678").positive, Some("cpr"));
+    }
+
+    #[test]
+    fn label_drops_a_negative_word_farther_than_the_positive_one() {
+        let m = ContextMatcher::new(CPR_WORDS);
+        let text = b"Kunde personnummer: 0101901234";
+        let n = m.label(text, 20, 30);
+        assert_eq!((n.positive, n.negative), (Some("personnummer"), None));
+        // `nearby` still reports both.
+        assert_eq!(m.nearby(text, 20, 30).negative, Some("kunde"));
+    }
+
+    #[test]
+    fn label_keeps_a_negative_word_nearer_than_or_as_near_as_the_positive_one() {
+        let m = ContextMatcher::new(CPR_WORDS);
+        let text = b"cpr-opslag, kundenr 0101901234";
+        let n = m.label(text, 20, 30);
+        assert_eq!((n.positive, n.negative), (Some("cpr"), Some("kundenr")));
+        let text = b"cpr 0101901234 kunde";
+        let n = m.label(text, 4, 14);
+        assert_eq!((n.positive, n.negative), (Some("cpr"), Some("kunde")));
     }
 
     #[test]

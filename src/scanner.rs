@@ -742,7 +742,7 @@ impl Scanner {
         if cpr::birth_date(&digits, self.today).is_none() {
             return;
         }
-        let nearby = self.cpr_context.nearby(hay, start, end);
+        let nearby = self.cpr_context.label(hay, start, end);
         let evidence = Evidence {
             separator: serial.is_some(),
             positive: nearby.positive,
@@ -1490,6 +1490,22 @@ mod tests {
             );
             assert_eq!(got, expected, "kinds {kinds:?}");
         }
+    }
+
+    #[test]
+    fn a_positive_word_nearer_than_a_negative_one_labels_the_number() {
+        // A customer's personnummer is a personnummer: `kunde` is farther than the label.
+        let n = dashed(&valid("150385", "123"));
+        assert_eq!(
+            spans(&format!("Kunde personnummer: {n}")),
+            vec![(20, 11, Confidence::High)]
+        );
+        // A customer number stays low when `kunde` is the nearer word.
+        let n = valid("150385", "123");
+        assert_eq!(
+            spans(&format!("cpr-opslag, kundenr {n}")),
+            vec![(20, 10, Confidence::Low)]
+        );
     }
 
     #[test]
