@@ -115,23 +115,30 @@ impl Masks {
     }
 }
 
-/// Computes block masks: with SSE2 on x86_64 (part of its baseline), scalar elsewhere and for
-/// the last, partial block.
-struct Classifier<'p> {
+/// Computes the masks of a 64-byte block.
+trait Classify {
+    fn masks(&self, hay: &[u8], at: usize) -> Masks;
+}
+
+/// Block masks with SSE2 on x86_64 (part of its baseline), scalar elsewhere and for the last,
+/// partial block.
+struct Portable<'p> {
     pf: &'p Prefilter,
     #[cfg(target_arch = "x86_64")]
     simd: sse2::Sets,
 }
 
-impl<'p> Classifier<'p> {
-    fn new(pf: &'p Prefilter) -> Classifier<'p> {
-        Classifier {
+impl<'p> Portable<'p> {
+    fn new(pf: &'p Prefilter) -> Portable<'p> {
+        Portable {
             pf,
             #[cfg(target_arch = "x86_64")]
             simd: sse2::Sets::new(pf),
         }
     }
+}
 
+impl Classify for Portable<'_> {
     #[inline(always)]
     fn masks(&self, hay: &[u8], at: usize) -> Masks {
         #[cfg(target_arch = "x86_64")]
@@ -152,23 +159,43 @@ fn shr(lo: u64, hi: u64, k: u32) -> u64 {
 
 /// Calls `f(start, end)` for every maximal run of ASCII digits `hay[start..end]` that starts in
 /// `from..until` and that `pf` offers, in order; like [`crate::digits::for_each_run`] with
-/// [`Prefilter::off`]. A run that starts before `from` is not reported, even in part.
+/// [`Prefilter::off`]. A run that starts before `from` is not reported, even in part. Uses
+/// AVX2 (32 bytes a compare) where the CPU has it, else SSE2.
 #[inline(always)]
 pub fn for_each_offered_run(
     hay: &[u8],
     from: usize,
     until: usize,
     pf: &Prefilter,
-    mut f: impl FnMut(usize, usize),
+    f: impl FnMut(usize, usize),
 ) {
     if !pf.on {
         return crate::digits::for_each_run(hay, from, until, f);
     }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if avx2::available() {
+            // SAFETY: the CPU has AVX2 (detected above).
+            return unsafe { avx2::offered_runs(hay, from, until, pf, f) };
+        }
+    }
+    offered_runs(hay, from, until, pf, &Portable::new(pf), f)
+}
+
+/// [`for_each_offered_run`] with the block masks of `classify`.
+#[inline(always)]
+fn offered_runs<C: Classify>(
+    hay: &[u8],
+    from: usize,
+    until: usize,
+    pf: &Prefilter,
+    classify: &C,
+    mut f: impl FnMut(usize, usize),
+) {
     let until = until.min(hay.len());
     if from >= until {
         return;
     }
-    let classify = Classifier::new(pf);
     // All ones for each short length some byte of `next` admits, zero for the others.
     let lens: [u64; LONG] =
         std::array::from_fn(|n| 0u64.wrapping_sub(u64::from(pf.next_lens >> n & 1)));
@@ -334,6 +361,122 @@ mod sse2 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_add_epi8, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256,
+        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+
+    use super::{Classify, Masks, Prefilter, MAX_NEXT, MAX_PREV};
+
+    /// Whether this CPU has AVX2 (detected once, then cached by the standard library).
+    pub fn available() -> bool {
+        std::is_x86_feature_detected!("avx2")
+    }
+
+    /// [`super::offered_runs`] compiled for AVX2, with its masks.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2 ([`available`]).
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn offered_runs(
+        hay: &[u8],
+        from: usize,
+        until: usize,
+        pf: &Prefilter,
+        f: impl FnMut(usize, usize),
+    ) {
+        super::offered_runs(hay, from, until, pf, &Sets::new(pf), f)
+    }
+
+    /// The byte sets as vectors of repeated bytes, padded like the SSE2 ones.
+    pub struct Sets<'p> {
+        pf: &'p Prefilter,
+        next: Option<[__m256i; MAX_NEXT]>,
+        next_wide: bool,
+        prev: Option<[__m256i; MAX_PREV]>,
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn splat<const N: usize>(set: &[u8]) -> Option<[__m256i; N]> {
+        let first = *set.first()?;
+        Some(std::array::from_fn(|i| {
+            _mm256_set1_epi8(*set.get(i).unwrap_or(&first) as i8)
+        }))
+    }
+
+    impl<'p> Sets<'p> {
+        #[target_feature(enable = "avx2")]
+        pub fn new(pf: &'p Prefilter) -> Sets<'p> {
+            Sets {
+                pf,
+                next: splat(&pf.next),
+                next_wide: pf.next.len() > 3,
+                prev: splat(&pf.prev),
+            }
+        }
+
+        /// The masks of the 64 bytes from `at`, which lie inside `hay`, 32 bytes at a time.
+        #[target_feature(enable = "avx2")]
+        fn simd(&self, hay: &[u8], at: usize) -> Masks {
+            assert!(at + 64 <= hay.len());
+            let mut m = Masks::default();
+            for k in 0..2 {
+                // SAFETY: the load reads the 32 bytes from `at + 32 * k`, inside `hay` by the
+                // assertion above, unaligned.
+                let v =
+                    unsafe { _mm256_loadu_si256(hay.as_ptr().add(at + 32 * k) as *const __m256i) };
+                let bits = |x: __m256i| u64::from(_mm256_movemask_epi8(x) as u32) << (32 * k);
+                let any_of = |set: &[__m256i]| {
+                    set.iter()
+                        .map(|&b| _mm256_cmpeq_epi8(v, b))
+                        .reduce(|a, b| _mm256_or_si256(a, b))
+                        .expect("sets are not empty")
+                };
+                // As in the SSE2 masks: shift the range to the smallest signed bytes, compare.
+                let digit = _mm256_cmpgt_epi8(
+                    _mm256_set1_epi8(0x8A_u8 as i8),
+                    _mm256_add_epi8(v, _mm256_set1_epi8(0x50)),
+                );
+                m.digit |= bits(digit);
+                if let Some(set) = &self.next {
+                    m.next |= bits(if self.next_wide {
+                        any_of(set)
+                    } else {
+                        any_of(&set[..3])
+                    });
+                }
+                if let Some(set) = &self.prev {
+                    m.prev |= bits(any_of(set));
+                }
+                if self.pf.letters {
+                    let upper = _mm256_cmpgt_epi8(
+                        _mm256_set1_epi8(0x9A_u8 as i8),
+                        _mm256_add_epi8(v, _mm256_set1_epi8(0x3F)),
+                    );
+                    m.upper |= bits(upper);
+                }
+                if self.pf.zero_min > 0 {
+                    m.zero |= bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'0' as i8)));
+                }
+            }
+            m
+        }
+    }
+
+    impl Classify for Sets<'_> {
+        #[inline(always)]
+        fn masks(&self, hay: &[u8], at: usize) -> Masks {
+            if at + 64 <= hay.len() {
+                // SAFETY: a `Sets` is made only inside `offered_runs`, on a CPU with AVX2.
+                return unsafe { self.simd(hay, at) };
+            }
+            Masks::scalar(hay, at, self.pf)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,7 +532,7 @@ mod tests {
             let hay = text(seed, 300);
             for at in 0..=hay.len() {
                 let (a, b) = (
-                    Classifier::new(&pf).masks(&hay, at),
+                    Portable::new(&pf).masks(&hay, at),
                     Masks::scalar(&hay, at, &pf),
                 );
                 assert_eq!(
@@ -412,11 +555,49 @@ mod tests {
             for (from, until) in [(0, hay.len()), (1, 399), (63, 64), (64, 200), (at + 3, 390)] {
                 let mut got = Vec::new();
                 for_each_offered_run(&hay, from, until, &pf, |s, e| got.push((s, e)));
-                assert_eq!(
-                    got,
-                    offered_by_hand(&hay, from, until, &pf),
-                    "seed {seed} range {from}..{until}"
-                );
+                let expected = offered_by_hand(&hay, from, until, &pf);
+                assert_eq!(got, expected, "seed {seed} range {from}..{until}");
+                // The SSE2 (or scalar) masks, whatever the CPU has.
+                let mut got = Vec::new();
+                offered_runs(&hay, from, until, &pf, &Portable::new(&pf), |s, e| {
+                    got.push((s, e))
+                });
+                assert_eq!(got, expected, "portable, seed {seed} range {from}..{until}");
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_masks_and_runs_agree_with_the_portable_ones() {
+        if !avx2::available() {
+            eprintln!("no AVX2 on this CPU: only the portable masks are tested");
+            return;
+        }
+        for pf in [
+            filter(),
+            Prefilter::new(b" -\xC2./".to_vec(), 1 << 4, b"+".to_vec(), false, 0),
+        ] {
+            // SAFETY: AVX2 was detected above.
+            let sets = unsafe { avx2::Sets::new(&pf) };
+            for seed in 1..40 {
+                let mut hay = text(seed, 400);
+                let at = (seed as usize * 29) % 250;
+                hay[at..at + 100].fill(b'9');
+                for at in 0..=hay.len() {
+                    let (a, b) = (sets.masks(&hay, at), Masks::scalar(&hay, at, &pf));
+                    assert_eq!(
+                        (a.digit, a.next, a.prev, a.upper, a.zero),
+                        (b.digit, b.next, b.prev, b.upper, b.zero),
+                        "seed {seed} at {at}"
+                    );
+                }
+                for (from, until) in [(0, hay.len()), (5, 333), (at + 1, 390)] {
+                    let mut got = Vec::new();
+                    // SAFETY: AVX2 was detected above.
+                    unsafe { avx2::offered_runs(&hay, from, until, &pf, |s, e| got.push((s, e))) };
+                    assert_eq!(got, offered_by_hand(&hay, from, until, &pf), "seed {seed}");
+                }
             }
         }
     }
