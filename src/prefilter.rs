@@ -199,6 +199,9 @@ fn offered_runs<C: Classify>(
     // All ones for each short length some byte of `next` admits, zero for the others.
     let lens: [u64; LONG] =
         std::array::from_fn(|n| 0u64.wrapping_sub(u64::from(pf.next_lens >> n & 1)));
+    // All ones for the length `zero_min` only.
+    let zero_len: [u64; LONG] =
+        std::array::from_fn(|n| 0u64.wrapping_sub(u64::from(n == pf.zero_min)));
     // Whether the byte `k` places before `from` passes `test` (none does before the input).
     let back = |k: usize, test: &dyn Fn(u8) -> bool| u64::from(from >= k && test(hay[from - k]));
     let mut carry_digit = back(1, &is_digit);
@@ -225,26 +228,33 @@ fn offered_runs<C: Classify>(
             // Bit j of `ends`: a byte of `next` right after a digit.
             let ends_lo = cur.next & (lo << 1 | carry_digit);
             let ends_hi = nxt.next & (hi << 1 | lo >> 63);
-            // `at_least[n]`, bit i: bytes i to i + n - 1 are digits (a run of n or more at i).
-            let mut at_least = [0u64; LONG + 1];
-            let mut g = lo;
-            let mut offered = 0;
-            for n in 1..=LONG {
-                if n > 1 {
-                    g &= shr(lo, hi, n as u32 - 1);
-                }
-                at_least[n] = g;
-                if n < LONG {
-                    // Exactly n digits, then a byte of `next`.
-                    offered |= g & shr(ends_lo, ends_hi, n as u32) & lens[n];
-                }
-            }
-            offered |= at_least[LONG];
+            // `gn`, bit i: bytes i to i + n - 1 are digits (a run of n or more at i). Written
+            // out so every shift is by a constant (one `shrd`).
+            let g1 = lo;
+            let g2 = g1 & shr(lo, hi, 1);
+            let g3 = g2 & shr(lo, hi, 2);
+            let g4 = g3 & shr(lo, hi, 3);
+            let g5 = g4 & shr(lo, hi, 4);
+            let g6 = g5 & shr(lo, hi, 5);
+            // Exactly n digits, then a byte of `next`, for the lengths `next` admits.
+            let end = |n: u32| shr(ends_lo, ends_hi, n);
+            let mut offered = g6
+                | g1 & end(1) & lens[1]
+                | g2 & end(2) & lens[2]
+                | g3 & end(3) & lens[3]
+                | g4 & end(4) & lens[4]
+                | g5 & end(5) & lens[5];
             offered |= cur.prev << 1 | carry_prev;
             let one_back = cur.upper << 1 | carry_upper >> 1;
             let two_back = cur.upper << 2 | carry_upper;
             offered |= one_back & two_back;
-            offered |= cur.zero & at_least[pf.zero_min % (LONG + 1)];
+            // Runs of `zero_min` digits or more (the `gn` are nested, so the one selected).
+            let from_zero = g1 & zero_len[1]
+                | g2 & zero_len[2]
+                | g3 & zero_len[3]
+                | g4 & zero_len[4]
+                | g5 & zero_len[5];
+            offered |= cur.zero & from_zero;
             let mut visit = starts & offered;
             if visit != 0 {
                 let d = u128::from(lo) | u128::from(hi) << 64;
