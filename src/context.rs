@@ -410,6 +410,68 @@ mod ssse3 {
     }
 }
 
+/// Whether some position `p` in `lo..hi - 2` has `hay[p..p + 3] | 0x20` among `heads`: a test
+/// every ASCII-case-insensitive match of a head passes (a superset), sixteen positions at a
+/// time on x86_64.
+fn any_head(hay: &[u8], lo: usize, hi: usize, heads: &[[u8; 3]], splats: &[[Splat; 3]]) -> bool {
+    let hi = hi.min(hay.len());
+    let mut p = lo;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if !heads.is_empty() {
+            while p + 18 <= hi {
+                if heads_sse2(hay, p, splats) {
+                    return true;
+                }
+                p += 16;
+            }
+        }
+    }
+    while p + 3 <= hi {
+        let at = [hay[p] | 0x20, hay[p + 1] | 0x20, hay[p + 2] | 0x20];
+        if heads.contains(&at) {
+            return true;
+        }
+        p += 1;
+    }
+    false
+}
+
+/// [`any_head`] for the sixteen positions from `p`; `hay` holds 18 bytes from there.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn heads_sse2(hay: &[u8], p: usize, splats: &[[Splat; 3]]) -> bool {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_load_si128, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+    };
+    assert!(p + 18 <= hay.len());
+    // SAFETY: SSE2 is part of the x86_64 baseline; the three unaligned loads read 16 bytes
+    // from `p`, `p + 1` and `p + 2`, inside `hay` by the assertion above; a `Splat` is 16
+    // bytes aligned to 16.
+    unsafe {
+        let lower = _mm_set1_epi8(0x20);
+        let at = |k: usize| {
+            _mm_or_si128(
+                _mm_loadu_si128(hay.as_ptr().add(p + k) as *const __m128i),
+                lower,
+            )
+        };
+        let (b0, b1, b2) = (at(0), at(1), at(2));
+        let eq = |v: __m128i, s: &Splat| {
+            _mm_cmpeq_epi8(v, _mm_load_si128(s.0.as_ptr() as *const __m128i))
+        };
+        let mut hit = _mm_setzero_si128();
+        for [h0, h1, h2] in splats {
+            hit = _mm_or_si128(
+                hit,
+                _mm_and_si128(_mm_and_si128(eq(b0, h0), eq(b1, h1)), eq(b2, h2)),
+            );
+        }
+        _mm_movemask_epi8(hit) != 0
+    }
+}
+
 /// Finds context words in a window around a span.
 #[derive(Clone, Debug)]
 pub struct ContextMatcher {
@@ -418,7 +480,20 @@ pub struct ContextMatcher {
     words: Vec<Word>,
     /// The longest pattern, in bytes: how far beyond the window a word may start.
     longest: usize,
+    /// The first three bytes of every spelling of a positive word, bit 5 set (ASCII lower
+    /// case); `None` when a spelling is shorter or there are too many to test at once.
+    positive_heads: Option<Vec<[u8; 3]>>,
+    /// Each head's three bytes, each repeated sixteen times, for the vector test.
+    head_splats: Vec<[Splat; 3]>,
 }
+
+/// Sixteen copies of a byte, aligned so a vector compare can read it from memory.
+#[derive(Clone, Copy, Debug)]
+#[repr(align(16))]
+struct Splat([u8; 16]);
+
+/// At most this many distinct heads are tested by [`ContextMatcher::nearby_if_positive`].
+const MAX_HEADS: usize = 12;
 
 /// The context words found near a span: the nearest of each polarity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -442,11 +517,51 @@ impl ContextMatcher {
             }
         }
         let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
+        let mut heads: Vec<[u8; 3]> = Vec::new();
+        let mut short = false;
+        for (pattern, word) in patterns.iter().zip(&owners) {
+            if word.polarity == Polarity::Positive {
+                match pattern.as_slice() {
+                    [a, b, c, ..] => heads.push([a | 0x20, b | 0x20, c | 0x20]),
+                    _ => short = true,
+                }
+            }
+        }
+        heads.sort_unstable();
+        heads.dedup();
+        let head_splats = heads.iter().map(|h| h.map(|b| Splat([b; 16]))).collect();
         ContextMatcher {
             search: WordSearch::new(&patterns),
             words: owners,
             longest,
+            positive_heads: (!short && heads.len() <= MAX_HEADS).then_some(heads),
+            head_splats,
         }
+    }
+
+    /// [`ContextMatcher::nearby`] for a kind that reports nothing without a positive word:
+    /// when no three bytes in the window could begin one (the usual case for an 8-digit id in a
+    /// log line), answers "no words" without the search. Same answer as `nearby` whenever a
+    /// positive word is near; when none is, no positive word (the negative one may be missing).
+    pub fn nearby_if_positive(&self, hay: &[u8], start: usize, end: usize) -> Nearby {
+        if let Some(heads) = &self.positive_heads {
+            let (lo, hi) = self.window(hay, start, end);
+            if !any_head(hay, lo, hi, heads, &self.head_splats) {
+                return Nearby::default();
+            }
+        }
+        self.nearby(hay, start, end)
+    }
+
+    /// The bytes a word found near `hay[start..end]` lies in: up to the window plus the longest
+    /// word on each side, within the line.
+    fn window(&self, hay: &[u8], start: usize, end: usize) -> (usize, usize) {
+        let reach = WINDOW + self.longest;
+        let lo = start.saturating_sub(reach);
+        let lo = memchr::memrchr(b'\n', &hay[lo..start]).map_or(lo, |i| lo + i + 1);
+        let hi = (end + reach).min(hay.len());
+        let hi = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |i| end + i);
+        (lo, hi)
     }
 
     /// The context words within [`WINDOW`] bytes of `hay[start..end]` on the same line. `hay`
@@ -462,11 +577,7 @@ impl ContextMatcher {
         if self.words.is_empty() {
             return (Nearby::default(), [usize::MAX; 2]);
         }
-        let reach = WINDOW + self.longest;
-        let lo = start.saturating_sub(reach);
-        let lo = memchr::memrchr(b'\n', &hay[lo..start]).map_or(lo, |i| lo + i + 1);
-        let hi = (end + reach).min(hay.len());
-        let hi = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |i| end + i);
+        let (lo, hi) = self.window(hay, start, end);
         let mut found = Nearby::default();
         let mut best = [usize::MAX; 2];
         // A word starting more than the window after the span is too far: the search of the
@@ -823,6 +934,74 @@ mod tests {
     #[test]
     fn neighbouring_numbers_do_not_hide_context() {
         assert_eq!(near("cpr 2100 0101901234 12345678").positive, Some("cpr"));
+    }
+
+    /// `nearby_if_positive` must answer what `nearby` does whenever a positive word is near,
+    /// and no positive word otherwise, whatever the text: its quick test may only pass too much.
+    #[test]
+    fn nearby_if_positive_agrees_with_nearby_whenever_a_positive_word_is_near() {
+        let words = crate::kinds::phone::WORDS;
+        let m = ContextMatcher::new(words);
+        assert!(
+            m.positive_heads.is_some(),
+            "the phone words are tested quickly"
+        );
+        let pieces = [
+            "tlf", "TLF", "Tel", "telefon", "MOBIL", "mob.", "ring", "Ringvej", "string", "phone",
+            "fax", "sms", "cvr", "faktura", "ordre", "x", "ab", " ", " ", ": ", "\n", "é",
+            "22345678",
+        ];
+        let mut rng = Rng(0x5eed_1234_abcd_ef01);
+        let mut seen_positive = 0;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..rng.next() % 40 {
+                text.push_str(rng.pick(&pieces));
+            }
+            let bytes = text.as_bytes();
+            for (start, _) in text.match_indices("22345678") {
+                let (end, near) = (start + 8, m.nearby(bytes, start, start + 8));
+                let got = m.nearby_if_positive(bytes, start, end);
+                if near.positive.is_some() {
+                    seen_positive += 1;
+                    assert_eq!(got, near, "{text:?}");
+                } else {
+                    assert_eq!(got.positive, None, "{text:?}");
+                }
+            }
+        }
+        assert!(
+            seen_positive > 500,
+            "positive words were near: {seen_positive}"
+        );
+    }
+
+    #[test]
+    fn the_quick_head_test_agrees_with_a_plain_search_at_every_range() {
+        let heads = [*b"tlf", *b"tel", *b"mob"];
+        let mut rng = Rng(77);
+        for _ in 0..500 {
+            let text: Vec<u8> = (0..80).map(|_| rng.pick(b"tTlLfFeEmMoObB x\xc3")).collect();
+            for (lo, hi) in [
+                (0usize, 80usize),
+                (3, 40),
+                (10, 29),
+                (5, 7),
+                (0, 18),
+                (1, 19),
+            ] {
+                let plain = (lo..hi.saturating_sub(2)).any(|p| {
+                    heads.contains(&[text[p] | 0x20, text[p + 1] | 0x20, text[p + 2] | 0x20])
+                });
+                let splats: Vec<[Splat; 3]> =
+                    heads.iter().map(|h| h.map(|b| Splat([b; 16]))).collect();
+                assert_eq!(
+                    any_head(&text, lo, hi, &heads, &splats),
+                    plain,
+                    "{lo}..{hi} {text:?}"
+                );
+            }
+        }
     }
 
     #[test]

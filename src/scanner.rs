@@ -664,8 +664,16 @@ impl Scanner {
                 }
             }
         }
-        let mut offer = |kind: Kind, ctx: &ContextMatcher, find: kinds::DigitFn| {
-            let lookup = |s: usize, e: usize| -> Nearby { ctx.nearby(hay, s, e) };
+        // `positive_only`: the kind reports nothing without a positive word (see
+        // `ContextMatcher::nearby_if_positive`).
+        let mut offer = |kind: Kind, ctx: &ContextMatcher, find: kinds::DigitFn, positive_only| {
+            let lookup = |s: usize, e: usize| -> Nearby {
+                if positive_only {
+                    ctx.nearby_if_positive(hay, s, e)
+                } else {
+                    ctx.nearby(hay, s, e)
+                }
+            };
             if let Some(m) = find(hay, start, end, &lookup) {
                 // What is left visible of a masked value (`+7-010158****`) is no new number.
                 if !kinds::is_mask_fragment(hay, m.start, m.end) {
@@ -676,17 +684,17 @@ impl Scanner {
         // Each gate repeats the first rejection of the validator it guards (see its source).
         if let Some(ctx) = &c.iban {
             if len >= 2 && prev.is_some_and(|b| b.is_ascii_uppercase()) {
-                offer(Kind::Iban, ctx, kinds::iban::at_digit_run);
+                offer(Kind::Iban, ctx, kinds::iban::at_digit_run, false);
             }
         }
         if let Some(ctx) = &c.card {
             if (len == 4 && matches!(next, Some(b' ' | b'-'))) || (13..=19).contains(&len) {
-                offer(Kind::Card, ctx, kinds::card::at_digit_run);
+                offer(Kind::Card, ctx, kinds::card::at_digit_run, false);
             }
         }
         if let Some(ctx) = &c.cvr {
             if len == 8 {
-                offer(Kind::Cvr, ctx, kinds::cvr::at_digit_run);
+                offer(Kind::Cvr, ctx, kinds::cvr::at_digit_run, false);
             }
         }
         if let Some(ctx) = &c.phone {
@@ -694,27 +702,28 @@ impl Scanner {
             let bare = hay[start] >= b'2'
                 && (len == 8 || (matches!(len, 2 | 4) && matches!(next, Some(b' ' | 0xC2))));
             if len <= 15 && (plus || bare || (len >= 4 && hay[start..start + 4] == *b"0045")) {
-                offer(Kind::Phone, ctx, kinds::phone::at_digit_run);
+                // Only a bare number asks for context, and it needs a positive word.
+                offer(Kind::Phone, ctx, kinds::phone::at_digit_run, true);
             }
         }
         if let Some(ctx) = &c.bank {
             if len == 4 {
-                offer(Kind::BankAccount, ctx, contextual::bank_account_at);
+                offer(Kind::BankAccount, ctx, contextual::bank_account_at, false);
             }
         }
         if let Some(ctx) = &c.passport {
             if len == 9 {
-                offer(Kind::Passport, ctx, contextual::passport_at);
+                offer(Kind::Passport, ctx, contextual::passport_at, false);
             }
         }
         if let Some(ctx) = &c.licence {
             if len == 8 {
-                offer(Kind::DrivingLicence, ctx, contextual::licence_at);
+                offer(Kind::DrivingLicence, ctx, contextual::licence_at, false);
             }
         }
         if let Some(ctx) = &c.ip {
             if len <= 3 && next == Some(b'.') {
-                offer(Kind::Ip, ctx, kinds::ip::ipv4_at);
+                offer(Kind::Ip, ctx, kinds::ip::ipv4_at, false);
             }
         }
     }
