@@ -838,7 +838,7 @@ struct Gate {
     /// Lengths admitted whatever surrounds them.
     any: u32,
     /// Indexed by [`Gate::after`]: what the byte after the run, the class of its first digit
-    /// and whether the fourth byte after the next is a digit admit.
+    /// and whether four digits follow the next byte admit.
     after: Box<[u32; 2048]>,
     /// Indexed by [`Gate::before`]: what the byte before the run admits, and whether the two
     /// bytes before it are capital letters.
@@ -861,8 +861,9 @@ impl Gate {
     const HIGH: usize = 2;
 
     /// The index into `after`: `next` is the byte after the run, `class` the first digit's
-    /// class, `group` whether the fourth byte after `next` is a digit (a one-byte separator
-    /// followed by a group of at least four digits).
+    /// class, `group` whether the four bytes after `next` are digits (a one-byte separator
+    /// followed by a group of at least four digits, as the second group of a card number and
+    /// a bank account have; a date's `2024-03-01` has not).
     #[inline(always)]
     fn after(next: u8, class: usize, group: bool) -> usize {
         // Masked to the table's size, so indexing needs no bounds check.
@@ -1016,7 +1017,7 @@ impl Gate {
             let (prev, prev2) = (hay[start - 1], hay[start - 2]);
             let letters = prev.is_ascii_uppercase() & prev2.is_ascii_uppercase();
             let lens = self.any
-                | self.after[Gate::after(hay[end], class, is_digit(hay[end + 4]))]
+                | self.after[Gate::after(hay[end], class, group_after(hay, end))]
                 | self.before[Gate::before(prev, letters)];
             return lens & 1 << (end - start).min(31) != 0;
         }
@@ -1036,10 +1037,18 @@ impl Gate {
         };
         let letters = prev.is_ascii_uppercase() & prev2.is_ascii_uppercase();
         let lens = self.any
-            | self.after[Gate::after(at(end), class, is_digit(at(end + 4)))]
+            | self.after[Gate::after(at(end), class, (1..5).all(|k| is_digit(at(end + k))))]
             | self.before[Gate::before(prev, letters)];
         lens & 1 << (end - start).min(31) != 0
     }
+}
+
+/// Whether the four bytes after `hay[end]` are digits; `hay` holds them.
+#[inline(always)]
+fn group_after(hay: &[u8], end: usize) -> bool {
+    let g = &hay[end + 1..end + 5];
+    // `&`, not `&&`: four compares without a branch each.
+    is_digit(g[0]) & is_digit(g[1]) & is_digit(g[2]) & is_digit(g[3])
 }
 
 /// If a separator follows at `at` and then exactly four digits, the position of those digits.
