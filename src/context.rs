@@ -413,7 +413,7 @@ mod ssse3 {
 /// Whether some position `p` in `lo..hi - 2` has `hay[p..p + 3] | 0x20` among `heads`: a test
 /// every ASCII-case-insensitive match of a head passes (a superset), sixteen positions at a
 /// time on x86_64.
-fn any_head(hay: &[u8], lo: usize, hi: usize, heads: &[[u8; 3]], splats: &[[Splat; 3]]) -> bool {
+fn any_head(hay: &[u8], lo: usize, hi: usize, heads: &[[u8; 3]], splats: &HeadSplats) -> bool {
     let hi = hi.min(hay.len());
     let mut p = lo;
     #[cfg(target_arch = "x86_64")]
@@ -440,7 +440,7 @@ fn any_head(hay: &[u8], lo: usize, hi: usize, heads: &[[u8; 3]], splats: &[[Spla
 /// [`any_head`] for the sixteen positions from `p`; `hay` holds 18 bytes from there.
 #[cfg(target_arch = "x86_64")]
 #[inline]
-fn heads_sse2(hay: &[u8], p: usize, splats: &[[Splat; 3]]) -> bool {
+fn heads_sse2(hay: &[u8], p: usize, splats: &HeadSplats) -> bool {
     use std::arch::x86_64::{
         __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_load_si128, _mm_loadu_si128, _mm_movemask_epi8,
         _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
@@ -484,7 +484,7 @@ pub struct ContextMatcher {
     /// case); `None` when a spelling is shorter or there are too many to test at once.
     positive_heads: Option<Vec<[u8; 3]>>,
     /// Each head's three bytes, each repeated sixteen times, for the vector test.
-    head_splats: Vec<[Splat; 3]>,
+    head_splats: HeadSplats,
 }
 
 /// Sixteen copies of a byte, aligned so a vector compare can read it from memory.
@@ -493,7 +493,22 @@ pub struct ContextMatcher {
 struct Splat([u8; 16]);
 
 /// At most this many distinct heads are tested by [`ContextMatcher::nearby_if_positive`].
-const MAX_HEADS: usize = 12;
+const MAX_HEADS: usize = 8;
+
+/// Each head's three bytes, each repeated sixteen times; [`MAX_HEADS`] of them, the last head
+/// repeated to fill the array, so the vector test is a fixed sequence of compares.
+type HeadSplats = [[Splat; 3]; MAX_HEADS];
+
+fn head_splats(heads: &[[u8; 3]]) -> HeadSplats {
+    let last = heads.last().copied().unwrap_or([0; 3]);
+    std::array::from_fn(|i| {
+        heads
+            .get(i)
+            .copied()
+            .unwrap_or(last)
+            .map(|b| Splat([b; 16]))
+    })
+}
 
 /// The context words found near a span: the nearest of each polarity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -529,7 +544,7 @@ impl ContextMatcher {
         }
         heads.sort_unstable();
         heads.dedup();
-        let head_splats = heads.iter().map(|h| h.map(|b| Splat([b; 16]))).collect();
+        let head_splats = head_splats(&heads);
         ContextMatcher {
             search: WordSearch::new(&patterns),
             words: owners,
@@ -993,8 +1008,7 @@ mod tests {
                 let plain = (lo..hi.saturating_sub(2)).any(|p| {
                     heads.contains(&[text[p] | 0x20, text[p + 1] | 0x20, text[p + 2] | 0x20])
                 });
-                let splats: Vec<[Splat; 3]> =
-                    heads.iter().map(|h| h.map(|b| Splat([b; 16]))).collect();
+                let splats = head_splats(&heads);
                 assert_eq!(
                     any_head(&text, lo, hi, &heads, &splats),
                     plain,
