@@ -418,13 +418,15 @@ fn any_head(hay: &[u8], lo: usize, hi: usize, heads: &[[u8; 3]], splats: &HeadSp
     let mut p = lo;
     #[cfg(target_arch = "x86_64")]
     {
-        if !heads.is_empty() {
+        if !heads.is_empty() && lo + 18 <= hi {
             while p + 18 <= hi {
                 if heads_sse2(hay, p, splats) {
                     return true;
                 }
                 p += 16;
             }
+            // The last positions, in one more block that overlaps the one before.
+            return p + 2 < hi && heads_sse2(hay, hi - 18, splats);
         }
     }
     while p + 3 <= hi {
