@@ -513,8 +513,11 @@ impl Scanner {
         }
         let first = out.len();
         // Whether a marker occurs anywhere `ignored_inline` could see from a reported start:
-        // most inputs hold none, and then no finding needs the per-finding search.
-        let mut markers: Option<bool> = None;
+        // most inputs hold none, and then no finding needs the per-finding search. Where the
+        // candidates are sparse (logs), searching around each finding reads less than the range
+        // does, so the range is not searched first.
+        let sparse = kept.len().saturating_mul(4 * IGNORE_REACH) < report.len();
+        let mut markers: Option<bool> = sparse.then_some(true);
         for i in kept {
             if let Some(mut f) = self.reportable(hay, &report, &mut cands[i as usize]) {
                 let start = f.offset as usize;
@@ -1728,6 +1731,22 @@ mod tests {
             inline(&text),
             [(1, None), (2, Some(Suppression::Inline)), (3, None)]
         );
+    }
+
+    #[test]
+    fn markers_are_honoured_where_findings_are_sparse_and_where_they_are_dense() {
+        let n = dashed(&valid("010190", "123"));
+        let filler = "2024-03-01 00:00:00 INFO nothing to see here\n".repeat(400);
+        // Sparse: two findings in ~18 KB, searched around each finding.
+        let sparse = format!("{filler}cpr {n} # cprscan:ignore\n{filler}cpr {n}\n");
+        let lines: Vec<_> = inline(&sparse).into_iter().map(|(_, s)| s).collect();
+        assert_eq!(lines, [Some(Suppression::Inline), None]);
+        // Dense: a finding on every line, the range searched first.
+        let dense = format!("cpr {n}\n").repeat(50) + &format!("cpr {n} # cprscan:ignore\n");
+        let found = inline(&dense);
+        assert_eq!(found.len(), 51);
+        assert!(found[..50].iter().all(|(_, s)| s.is_none()));
+        assert_eq!(found[50], (51, Some(Suppression::Inline)));
     }
 
     #[test]
