@@ -1366,6 +1366,18 @@ mod tests {
         }
     }
 
+    /// `len` bytes drawn from `pool` by a xorshift generator whose state is `x`.
+    fn pooled(x: &mut u64, pool: &[u8], len: usize) -> Vec<u8> {
+        (0..len)
+            .map(|_| {
+                *x ^= *x << 13;
+                *x ^= *x >> 7;
+                *x ^= *x << 17;
+                pool[(*x % pool.len() as u64) as usize]
+            })
+            .collect()
+    }
+
     #[test]
     fn gate_with_one_bounds_check_agrees_with_the_checked_gate() {
         // Digits, separators, capitals and the bytes the gate's rules name, at random.
@@ -1374,14 +1386,7 @@ mod tests {
         for kinds in [KindSet::defaults(), KindSet::all()] {
             let gate = Gate::new(kinds);
             for _ in 0..300 {
-                let hay: Vec<u8> = (0..200)
-                    .map(|_| {
-                        x ^= x << 13;
-                        x ^= x >> 7;
-                        x ^= x << 17;
-                        pool[(x % pool.len() as u64) as usize]
-                    })
-                    .collect();
+                let hay = pooled(&mut x, pool, 200);
                 for_each_run(&hay, 0, hay.len(), |start, end| {
                     assert_eq!(
                         gate.admits(&hay, start, end),
@@ -1403,14 +1408,7 @@ mod tests {
         for kinds in sets {
             let gate = Gate::new(kinds);
             for _ in 0..100 {
-                let hay: Vec<u8> = (0..300)
-                    .map(|_| {
-                        x ^= x << 13;
-                        x ^= x >> 7;
-                        x ^= x << 17;
-                        pool[(x % pool.len() as u64) as usize]
-                    })
-                    .collect();
+                let hay = pooled(&mut x, pool, 300);
                 let mut offered = Vec::new();
                 for_each_offered_run(&hay, 0, hay.len(), &gate.prefilter, |s, e| {
                     offered.push((s, e))
