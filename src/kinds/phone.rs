@@ -3,8 +3,9 @@
 //!
 //! Danish numbers have 8 digits, the first 2-9 (no trunk prefix). Forms and confidence:
 //! - prefixed, high, reason `dk-prefix`: `+45`, `0045` or `(+45)`, an optional space (or
-//!   no-break space), then the 8 digits in groups of 2 or more separated by single spaces:
-//!   `+45 12 34 56 78`, `+4512345678`, `0045 12345678`, `(+45) 1234 5678`, `004512345678`.
+//!   no-break space, or dash), then the 8 digits in groups of 2 or more separated by single
+//!   spaces or by single dashes: `+45 12 34 56 78`, `+4512345678`, `0045 12345678`,
+//!   `(+45) 1234 5678`, `004512345678`, `+45-1234-5678`.
 //!   No context is looked up;
 //! - bare, reason `dk-8-digits`: exactly `12345678`, `1234 5678` or `12 34 56 78`. Only with a
 //!   positive context word ([`WORDS`]: `tlf`, `telefon`, `mobil`, `mob.`, `ring`, `phone`,
@@ -240,13 +241,25 @@ fn left_ok(hay: &[u8], start: usize) -> bool {
     true
 }
 
+/// The separator allowed between `+45` or `0045` and the national number: a space, a no-break
+/// space or a dash (`+45-2234-5678`), or none.
+fn prefix_sep_len(hay: &[u8], at: usize) -> usize {
+    match hay.get(at) {
+        Some(b'-') => 1,
+        _ => space_len(hay, at).unwrap_or(0),
+    }
+}
+
 /// The end of an 8-digit Danish national number starting at `at`: groups of at least 2 digits
-/// separated by single spaces, the first digit 2-9.
+/// separated by single spaces, or by single dashes (`2234-5678`, `22-34-56-78`; one kind of
+/// separator in a number), the first digit 2-9. Only after a prefix: a bare number with dashes
+/// is too like a date or a range to be taken for a phone.
 fn dk_national(hay: &[u8], mut at: usize) -> Option<usize> {
     if !hay.get(at).is_some_and(|&b| (b'2'..=b'9').contains(&b)) {
         return None;
     }
     let mut digits = 0;
+    let mut dashes = None;
     loop {
         let end = run_end(hay, at);
         if end - at < 2 {
@@ -259,7 +272,11 @@ fn dk_national(hay: &[u8], mut at: usize) -> Option<usize> {
         if digits > DK_DIGITS {
             return None;
         }
-        at = end + space_len(hay, end)?;
+        let dash = hay.get(end) == Some(&b'-');
+        if *dashes.get_or_insert(dash) != dash {
+            return None;
+        }
+        at = end + if dash { 1 } else { space_len(hay, end)? };
     }
 }
 
@@ -325,7 +342,7 @@ fn after_plus(hay: &[u8], start: usize, end: usize) -> Option<Match> {
         let national = if after_cc < end {
             after_cc
         } else {
-            after_cc + space_len(hay, after_cc).unwrap_or(0)
+            after_cc + prefix_sep_len(hay, after_cc)
         };
         let stop = dk_national(hay, national)?;
         if !right_ok(hay, stop) {
@@ -375,7 +392,7 @@ fn after_0045(hay: &[u8], start: usize, end: usize) -> Option<Match> {
     let national = if end - start > 4 {
         start + 4
     } else {
-        end + space_len(hay, end).unwrap_or(0)
+        end + prefix_sep_len(hay, end)
     };
     let stop = dk_national(hay, national)?;
     if !right_ok(hay, stop) {
@@ -488,6 +505,10 @@ mod tests {
             "+4522345678",
             "+45 223 45 678",
             "+45\u{a0}22\u{a0}34\u{a0}56\u{a0}78",
+            "+45-2234-5678",
+            "+45 22-34-56-78",
+            "+45-22345678",
+            "+452234-5678",
         ] {
             let text = format!("Jens Hansen, {number}, Aarhus");
             assert_eq!(
@@ -503,12 +524,22 @@ mod tests {
     }
 
     #[test]
+    fn dashes_mixed_with_spaces_or_doubled_are_not_a_danish_number() {
+        assert_eq!(one("+45 22-34 56-78"), None);
+        assert_eq!(one("+45 2234--5678"), None);
+        assert_eq!(one("+45--22345678"), None);
+        // Without a prefix dashes are not enough, even with a word (a date, a range).
+        assert_eq!(one("tlf 2234-5678"), None);
+    }
+
+    #[test]
     fn double_zero_45_prefix_is_high() {
         for number in [
             "0045 22345678",
             "0045 22 34 56 78",
             "004522345678",
             "0045 2234 5678",
+            "0045-2234-5678",
         ] {
             assert_eq!(
                 one(&format!("kontakt {number}.")),
