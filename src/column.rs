@@ -13,8 +13,7 @@
 
 use crate::context::{ContextMatcher, CPR_WORDS};
 use crate::cpr;
-use crate::finding::{Confidence, Finding, Kind, Reason, Reasons};
-use crate::kinds::phone;
+use crate::finding::{Finding, Kind, Reason};
 use crate::scanner::Scanner;
 
 /// What a column's name says about the CPR numbers in its cells.
@@ -24,9 +23,6 @@ pub struct Column {
     pub positive: Option<&'static str>,
     /// A negative word in a name with no positive one (`ordrenr`, `kunde_id`).
     pub negative: Option<&'static str>,
-    /// A phone word in the name (`tlf`, `mobil`, `telefonnummer`): bare 8-digit numbers in its
-    /// cells are phone numbers.
-    pub phone: Option<&'static str>,
 }
 
 /// Scans cells: text with its column's name as context, numbers as numbers.
@@ -38,17 +34,14 @@ pub struct CellScanner {
     base: Scanner,
     /// The CPR context words, matched against column names.
     names: ContextMatcher,
-    /// The phone context words, matched against column names.
-    phone_names: ContextMatcher,
 }
 
 impl CellScanner {
     pub fn new(scanner: &Scanner) -> CellScanner {
         CellScanner {
-            all: scanner.reporting_every_confidence().with_column_phones(),
+            all: scanner.reporting_every_confidence(),
             base: scanner.clone(),
             names: ContextMatcher::new(CPR_WORDS),
-            phone_names: ContextMatcher::new(phone::WORDS),
         }
     }
 
@@ -67,29 +60,13 @@ impl CellScanner {
         Column {
             positive: words.positive,
             negative: words.positive.is_none().then_some(words.negative).flatten(),
-            phone: self.phone_names.words_in(name.as_bytes()).positive,
         }
     }
 
     /// Judges a CPR finding again with its column's word, and says whether it is reported
     /// (at or above the minimum confidence of its kind). Other kinds keep their confidence.
     pub fn judge(&self, f: &mut Finding, column: Column) -> bool {
-        if f.reasons.last() == Some(&phone::NEEDS_COLUMN) {
-            // A bare number with no context word: a phone number under a phone column only.
-            let Some(word) = column.phone else {
-                return false;
-            };
-            let mut reasons: Reasons = f
-                .reasons
-                .iter()
-                .filter(|r| **r != phone::NEEDS_COLUMN)
-                .copied()
-                .collect();
-            reasons.push(Reason::Column(word));
-            f.reasons = reasons;
-            f.confidence = Confidence::Medium;
-        }
-        if f.kind == Kind::Cpr && (column.positive.is_some() || column.negative.is_some()) {
+        if f.kind == Kind::Cpr && column != Column::default() {
             let mut facts = cpr::Facts::of_reasons(&f.reasons);
             if let Some(w) = column.positive {
                 f.reasons.push(Reason::Column(w));
@@ -241,37 +218,6 @@ mod tests {
         let mut out = Vec::new();
         c.scan_text(text.as_bytes(), c.column(column), &mut out);
         out
-    }
-
-    #[test]
-    fn a_bare_phone_number_is_a_phone_under_a_phone_column_only() {
-        let c = cells();
-        assert_eq!(c.column("Mobil_nr").phone, Some("mobil"));
-        assert_eq!(c.column("telefonnummer").phone, Some("telefonnummer"));
-        assert_eq!(c.column("ordrenr").phone, None);
-        for (text, column) in [("22334455", "tlf"), ("22 33 44 55", "Telefon")] {
-            let found = scan(text, column);
-            assert_eq!(found.len(), 1, "{text} under {column}");
-            assert_eq!(
-                (found[0].kind, found[0].confidence),
-                (Kind::Phone, Confidence::Medium)
-            );
-            let word = c.column(column).phone.unwrap();
-            assert_eq!(
-                *found[0].reasons,
-                [Reason::Rule("dk-8-digits"), Reason::Column(word)]
-            );
-        }
-        // Elsewhere a bare number is no finding at all, at any confidence.
-        assert!(scan("22334455", "kundenr").is_empty());
-        assert!(scan("22334455", "notes").is_empty());
-        // A word in the cell needs no column; a 0- or 1-number is no Danish number.
-        let own = scan("tlf 22334455", "notes");
-        assert_eq!(
-            *own[0].reasons,
-            [Reason::Rule("dk-8-digits"), Reason::Context("tlf")]
-        );
-        assert!(scan("12334455", "tlf").is_empty());
     }
 
     #[test]

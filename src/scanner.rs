@@ -265,7 +265,6 @@ impl ScannerBuilder {
             kinds: self.kinds,
             gate: Gate::new(self.kinds),
             cover_overlaps: false,
-            column_phones: false,
             context: self.context,
             snippets,
             cpr_context: ContextMatcher::new(&with_extra(Kind::Cpr, CPR_WORDS)),
@@ -323,9 +322,6 @@ pub struct Scanner {
     /// Whether overlap losers at or above the threshold are yielded too, marked
     /// [`Finding::overlap_loser`] (see [`Scanner::covering_overlaps`]).
     cover_overlaps: bool,
-    /// Whether bare phone numbers without a context word are yielded as candidates for a
-    /// column's name to judge (see [`Scanner::with_column_phones`]).
-    column_phones: bool,
 }
 
 impl Default for Scanner {
@@ -354,11 +350,6 @@ impl Candidate {
 
     /// Whether `self` should be reported instead of the overlapping `other`.
     fn beats(&self, other: &Candidate) -> bool {
-        // A candidate that waits for its column's name loses to any other.
-        let waits = |c: &Candidate| c.m.reasons.last() == Some(&kinds::phone::NEEDS_COLUMN);
-        if waits(self) != waits(other) {
-            return waits(other);
-        }
         (
             self.m.confidence,
             std::cmp::Reverse(self.kind),
@@ -399,15 +390,6 @@ impl Scanner {
     /// found again in the redacted text. The findings themselves are the same as without.
     pub fn covering_overlaps(mut self) -> Scanner {
         self.cover_overlaps = true;
-        self
-    }
-
-    /// This scanner, yielding also bare phone numbers that have no context word, as low
-    /// candidates whose last reason is [`kinds::phone::NEEDS_COLUMN`]: for sources that know a
-    /// cell's column, which report them only under a phone column (`tlf`, `mobil`). They lose
-    /// every overlap.
-    pub fn with_column_phones(mut self) -> Scanner {
-        self.column_phones = self.kinds.contains(Kind::Phone);
         self
     }
 
@@ -695,12 +677,7 @@ impl Scanner {
                     ctx.nearby(hay, s, e)
                 }
             };
-            let found = find(hay, start, end, &lookup).or_else(|| {
-                // A bare phone number without a word, for a column's name to judge.
-                let column = kind == Kind::Phone && self.column_phones;
-                column.then(|| kinds::phone::bare_for_column(hay, start, end))?
-            });
-            if let Some(m) = found {
+            if let Some(m) = find(hay, start, end, &lookup) {
                 // What is left visible of a masked value (`+7-010158****`) is no new number.
                 if !kinds::is_mask_fragment(hay, m.start, m.end) {
                     cands.push(Candidate::builtin(kind, m));

@@ -403,12 +403,6 @@ fn after_0045(hay: &[u8], start: usize, end: usize) -> Option<Match> {
 
 /// A Danish number without prefix: `12345678`, `1234 5678` or `12 34 56 78`, with context.
 fn bare(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
-    let stop = bare_end(hay, start, end)?;
-    super::with_positive_context(start, stop, [Reason::Rule("dk-8-digits")], ctx)
-}
-
-/// Where a bare number whose first group is `hay[start..end]` ends, if it is laid out as one.
-fn bare_end(hay: &[u8], start: usize, end: usize) -> Option<usize> {
     if hay[start] < b'2' {
         return None;
     }
@@ -418,31 +412,10 @@ fn bare_end(hay: &[u8], start: usize, end: usize) -> Option<usize> {
         2 => groups_end(hay, end, &[2, 2, 2])?,
         _ => return None,
     };
-    (left_ok(hay, start) && right_ok(hay, stop)).then_some(stop)
-}
-
-/// The last reason of a bare number found without a context word, for sources that know a
-/// cell's column: such a match is only a candidate, reported when the column's name is a phone
-/// word (`tlf`, `mobil`) and dropped otherwise (see [`crate::column`]). It never reaches output.
-pub const NEEDS_COLUMN: Reason = Reason::Rule("needs-column");
-
-/// A bare number laid out as one (`22345678`, `2234 5678`, `22 34 56 78`) whatever its context,
-/// as a low candidate ending in [`NEEDS_COLUMN`]; `None` where [`at_digit_run`] would not look
-/// for a bare number (after `+`, after `0045`).
-pub fn bare_for_column(hay: &[u8], start: usize, end: usize) -> Option<Match> {
-    if (start > 0 && hay[start - 1] == b'+') || hay[start..end].starts_with(b"0045") {
+    if !left_ok(hay, start) || !right_ok(hay, stop) {
         return None;
     }
-    let stop = bare_end(hay, start, end)?;
-    let mut reasons = crate::finding::Reasons::new();
-    reasons.push(Reason::Rule("dk-8-digits"));
-    reasons.push(NEEDS_COLUMN);
-    Some(Match {
-        start,
-        end: stop,
-        confidence: Confidence::Low,
-        reasons,
-    })
+    super::with_positive_context(start, stop, [Reason::Rule("dk-8-digits")], ctx)
 }
 
 /// Masks a number: keeps the prefix (`+45`, `0045`, `(+45)`, `+CC`) and the last 2 digits,
