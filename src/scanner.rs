@@ -349,15 +349,13 @@ impl Candidate {
     }
 
     /// Whether `self` should be reported instead of the overlapping `other`.
-    fn beats(&self, other: &Candidate) -> bool {
+    /// What decides between overlapping candidates: confidence, then the kind listed first,
+    /// then the longer span.
+    fn rank(&self) -> (Confidence, std::cmp::Reverse<Kind>, usize) {
         (
             self.m.confidence,
             std::cmp::Reverse(self.kind),
             self.m.end - self.m.start,
-        ) > (
-            other.m.confidence,
-            std::cmp::Reverse(other.kind),
-            other.m.end - other.m.start,
         )
     }
 }
@@ -493,23 +491,28 @@ impl Scanner {
         let mut kept: Vec<u32> = Vec::with_capacity(order.len());
         // The losers, kept only when covering overlaps.
         let mut lost: Vec<u32> = Vec::new();
+        // Candidates that overlap one another, directly or through others, form a cluster.
+        // Nearly every cluster is one candidate; in a bigger one the best-ranked candidates are
+        // taken first and each other one only if it overlaps none taken, so a candidate is
+        // never lost to one that lost itself (in `290260-5006 0101585018` a bank account
+        // overlaps both CPR numbers and loses to the second: the first stays).
+        let mut cluster: Vec<u32> = Vec::new();
+        // Where the cluster in hand ends: the farthest end of its candidates.
+        let mut reach = 0;
         for &(_, i) in &order {
             let c = &cands[i as usize];
-            match kept.last() {
-                Some(&last) if c.m.start < cands[last as usize].m.end => {
-                    let loser = if c.beats(&cands[last as usize]) {
-                        kept.pop();
-                        kept.push(i);
-                        last
-                    } else {
-                        i
-                    };
-                    if self.cover_overlaps {
-                        lost.push(loser);
-                    }
-                }
-                _ => kept.push(i),
+            if !cluster.is_empty() && c.m.start >= reach {
+                self.settle(&cands, &mut cluster, &mut kept, &mut lost);
             }
+            reach = if cluster.is_empty() {
+                c.m.end
+            } else {
+                reach.max(c.m.end)
+            };
+            cluster.push(i);
+        }
+        if !cluster.is_empty() {
+            self.settle(&cands, &mut cluster, &mut kept, &mut lost);
         }
         let first = out.len();
         // Whether a marker occurs anywhere `ignored_inline` could see from a reported start:
@@ -547,6 +550,40 @@ impl Scanner {
         if covered {
             out[first..].sort_by_key(|f| f.offset);
         }
+    }
+
+    /// Moves the winners of a cluster of overlapping candidates (indices into `cands`, in
+    /// order of start) to `kept`, in order of start, and its losers to `lost` when covering
+    /// overlaps.
+    fn settle(
+        &self,
+        cands: &[Candidate],
+        cluster: &mut Vec<u32>,
+        kept: &mut Vec<u32>,
+        lost: &mut Vec<u32>,
+    ) {
+        if let [one] = cluster[..] {
+            kept.push(one);
+            cluster.clear();
+            return;
+        }
+        let from = kept.len();
+        // Best first; a stable sort keeps the earlier of equals first.
+        cluster.sort_by(|&a, &b| cands[b as usize].rank().cmp(&cands[a as usize].rank()));
+        for &i in cluster.iter() {
+            let m = &cands[i as usize].m;
+            let free = kept[from..].iter().all(|&k| {
+                let other = &cands[k as usize].m;
+                m.end <= other.start || other.end <= m.start
+            });
+            if free {
+                kept.push(i);
+            } else if self.cover_overlaps {
+                lost.push(i);
+            }
+        }
+        kept[from..].sort_by_key(|&k| cands[k as usize].m.start);
+        cluster.clear();
     }
 
     /// The finding of candidate `c` when it is reported: at or above its kind's threshold,
@@ -1525,6 +1562,24 @@ mod tests {
             spans(&format!("cpr-opslag, kundenr {n}")),
             vec![(20, 10, Confidence::Low)]
         );
+    }
+
+    #[test]
+    fn a_candidate_is_not_lost_to_one_that_lost_itself() {
+        // The bank account `5018 0101585018` overlaps both CPR numbers and loses to the second
+        // (higher confidence); the first overlaps only the loser and is reported.
+        let scanner = ScannerBuilder::new()
+            .min_confidence(Confidence::Low)
+            .today(today())
+            .kinds(KindSet::all())
+            .build();
+        let text = format!("konto {} 010158-5018 0101585018 ", "x".repeat(48));
+        let found: Vec<_> = scanner
+            .scan_all(text.as_bytes())
+            .iter()
+            .map(|f| (f.kind, f.offset))
+            .collect();
+        assert_eq!(found, [(Kind::Cpr, 55), (Kind::Cpr, 67)]);
     }
 
     #[test]
