@@ -13,7 +13,8 @@
 
 use crate::context::{ContextMatcher, CPR_WORDS};
 use crate::cpr;
-use crate::finding::{Finding, Kind, Reason};
+use crate::finding::{Confidence, Finding, Kind, Reason};
+use crate::kinds::card;
 use crate::scanner::Scanner;
 
 /// What a column's name says about the CPR numbers in its cells.
@@ -23,6 +24,9 @@ pub struct Column {
     pub positive: Option<&'static str>,
     /// A negative word in a name with no positive one (`ordrenr`, `kunde_id`).
     pub negative: Option<&'static str>,
+    /// A card word in the name (`kortnummer`, `card`, `pan`): a card number in its cells is
+    /// high, as with the word beside it.
+    pub card: Option<&'static str>,
 }
 
 /// Scans cells: text with its column's name as context, numbers as numbers.
@@ -34,6 +38,8 @@ pub struct CellScanner {
     base: Scanner,
     /// The CPR context words, matched against column names.
     names: ContextMatcher,
+    /// The card context words, matched against column names.
+    card_names: ContextMatcher,
 }
 
 impl CellScanner {
@@ -42,6 +48,7 @@ impl CellScanner {
             all: scanner.reporting_every_confidence(),
             base: scanner.clone(),
             names: ContextMatcher::new(CPR_WORDS),
+            card_names: ContextMatcher::new(card::WORDS),
         }
     }
 
@@ -60,13 +67,25 @@ impl CellScanner {
         Column {
             positive: words.positive,
             negative: words.positive.is_none().then_some(words.negative).flatten(),
+            card: self.card_names.words_in(name.as_bytes()).positive,
         }
     }
 
     /// Judges a CPR finding again with its column's word, and says whether it is reported
     /// (at or above the minimum confidence of its kind). Other kinds keep their confidence.
     pub fn judge(&self, f: &mut Finding, column: Column) -> bool {
-        if f.kind == Kind::Cpr && column != Column::default() {
+        if let (Kind::Card, Some(word)) = (f.kind, column.card) {
+            // A compact number with no word beside it: the column's name is the word.
+            let worded = f
+                .reasons
+                .iter()
+                .any(|r| matches!(r, Reason::Context(_) | Reason::ContextNeg(_)));
+            if !worded {
+                f.reasons.push(Reason::Column(word));
+                f.confidence = Confidence::High;
+            }
+        }
+        if f.kind == Kind::Cpr && (column.positive.is_some() || column.negative.is_some()) {
             let mut facts = cpr::Facts::of_reasons(&f.reasons);
             if let Some(w) = column.positive {
                 f.reasons.push(Reason::Column(w));
@@ -218,6 +237,22 @@ mod tests {
         let mut out = Vec::new();
         c.scan_text(text.as_bytes(), c.column(column), &mut out);
         out
+    }
+
+    #[test]
+    fn a_compact_card_number_is_high_under_a_card_column() {
+        // Visa, compact, no word: low by itself (random ids pass Luhn), high under `kortnummer`.
+        let v = "4314159265358975";
+        assert_eq!(scan(v, "notes"), vec![]);
+        let found = scan(v, "kortnummer");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].kind, found[0].confidence),
+            (Kind::Card, Confidence::High)
+        );
+        assert_eq!(found[0].reasons.last(), Some(&Reason::Column("kortnummer")));
+        // A word in the cell decides: a negative one keeps it low.
+        assert_eq!(scan(&format!("ordre {v}"), "kortnummer"), vec![]);
     }
 
     #[test]

@@ -704,14 +704,12 @@ impl Scanner {
                 }
             }
         }
-        // `positive_only`: the kind reports nothing without a positive word (see
-        // `ContextMatcher::nearby_if_positive`).
-        let mut offer = |kind: Kind, ctx: &ContextMatcher, find: kinds::DigitFn, positive_only| {
+        let mut offer = |kind: Kind, ctx: &ContextMatcher, find: kinds::DigitFn, ask: Ask| {
             let lookup = |s: usize, e: usize| -> Nearby {
-                if positive_only {
-                    ctx.nearby_if_positive(hay, s, e)
-                } else {
-                    ctx.nearby(hay, s, e)
+                match ask {
+                    Ask::Nearby => ctx.nearby(hay, s, e),
+                    Ask::IfPositive => ctx.nearby_if_positive(hay, s, e),
+                    Ask::Label => ctx.label(hay, s, e),
                 }
             };
             if let Some(m) = find(hay, start, end, &lookup) {
@@ -724,17 +722,17 @@ impl Scanner {
         // Each gate repeats the first rejection of the validator it guards (see its source).
         if let Some(ctx) = &c.iban {
             if len >= 2 && prev.is_some_and(|b| b.is_ascii_uppercase()) {
-                offer(Kind::Iban, ctx, kinds::iban::at_digit_run, false);
+                offer(Kind::Iban, ctx, kinds::iban::at_digit_run, Ask::Nearby);
             }
         }
         if let Some(ctx) = &c.card {
             if (len == 4 && matches!(next, Some(b' ' | b'-'))) || (13..=19).contains(&len) {
-                offer(Kind::Card, ctx, kinds::card::at_digit_run, false);
+                offer(Kind::Card, ctx, kinds::card::at_digit_run, Ask::Label);
             }
         }
         if let Some(ctx) = &c.cvr {
             if len == 8 {
-                offer(Kind::Cvr, ctx, kinds::cvr::at_digit_run, false);
+                offer(Kind::Cvr, ctx, kinds::cvr::at_digit_run, Ask::Nearby);
             }
         }
         if let Some(ctx) = &c.phone {
@@ -743,27 +741,42 @@ impl Scanner {
                 && (len == 8 || (matches!(len, 2 | 4) && matches!(next, Some(b' ' | 0xC2))));
             if len <= 15 && (plus || bare || (len >= 4 && hay[start..start + 4] == *b"0045")) {
                 // Only a bare number asks for context, and it needs a positive word.
-                offer(Kind::Phone, ctx, kinds::phone::at_digit_run, true);
+                offer(
+                    Kind::Phone,
+                    ctx,
+                    kinds::phone::at_digit_run,
+                    Ask::IfPositive,
+                );
             }
         }
         if let Some(ctx) = &c.bank {
             if len == 4 {
-                offer(Kind::BankAccount, ctx, contextual::bank_account_at, false);
+                offer(
+                    Kind::BankAccount,
+                    ctx,
+                    contextual::bank_account_at,
+                    Ask::Nearby,
+                );
             }
         }
         if let Some(ctx) = &c.passport {
             if len == 9 {
-                offer(Kind::Passport, ctx, contextual::passport_at, false);
+                offer(Kind::Passport, ctx, contextual::passport_at, Ask::Nearby);
             }
         }
         if let Some(ctx) = &c.licence {
             if len == 8 {
-                offer(Kind::DrivingLicence, ctx, contextual::licence_at, false);
+                offer(
+                    Kind::DrivingLicence,
+                    ctx,
+                    contextual::licence_at,
+                    Ask::Nearby,
+                );
             }
         }
         if let Some(ctx) = &c.ip {
             if len <= 3 && next == Some(b'.') {
-                offer(Kind::Ip, ctx, kinds::ip::ipv4_at, false);
+                offer(Kind::Ip, ctx, kinds::ip::ipv4_at, Ask::Nearby);
             }
         }
     }
@@ -811,6 +824,19 @@ impl Scanner {
             ));
         }
     }
+}
+
+/// How a digit-anchored kind's validator asks for context words.
+#[derive(Clone, Copy)]
+enum Ask {
+    /// The nearest word of each polarity ([`ContextMatcher::nearby`]).
+    Nearby,
+    /// The kind reports nothing without a positive word
+    /// ([`ContextMatcher::nearby_if_positive`]: bare phone numbers).
+    IfPositive,
+    /// The nearer word labels the number ([`ContextMatcher::label`]: a card number after
+    /// `kort` is a card even with an `id=` before it).
+    Label,
 }
 
 /// The inline marker; `cprscan:ignore-next-line` starts with it.

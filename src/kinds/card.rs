@@ -11,10 +11,13 @@
 //!
 //! Checks: the Luhn checksum and a known issuer prefix with a length that issuer uses
 //! ([`ISSUERS`]). Confidence:
-//! - high: Luhn and issuer, and grouped or a positive context word (`kort`, `card`, `visa`, …);
-//! - medium: Luhn and issuer, compact, no context word;
-//! - low: any negative context word nearby (`ordre`, `order`, `faktura`, `transaction`, `txn`,
-//!   `id`), whatever the rest;
+//! - high: Luhn and issuer, and grouped or a positive context word (`kort`, `card`, `pan`,
+//!   `visa`, …), or (for a cell) a column named so (`kortnummer`, see [`crate::column`]);
+//! - medium: Luhn, a Danish issuer (Dankort `5019`, Visa/Dankort `4571`), compact, no word;
+//! - low: compact with another issuer and no word: about one random 16-digit number in 25
+//!   passes Luhn with a known prefix, and logs are full of 16-digit transaction ids; also any
+//!   negative context word nearby (`ordre`, `order`, `faktura`, `transaction`, `txn`, `id`),
+//!   whatever the rest;
 //! - `None`: Luhn fails, or no known issuer with that prefix and length.
 
 use crate::context::{neg, pos, Word};
@@ -42,6 +45,8 @@ pub const WORDS: &[Word] = &[
     pos("dankort", true),
     pos("maestro", false),
     pos("amex", false),
+    // The primary account number, as payment logs and PCI DSS call it (`pan=4571…`).
+    pos("pan", false),
     neg("ordre", true),
     neg("order", true),
     neg("faktura", true),
@@ -267,12 +272,15 @@ fn validate(hay: &[u8], start: usize, stop: usize, grouped: bool, ctx: Context) 
     if let Some(word) = near.negative {
         reasons.push(Reason::ContextNeg(word));
     }
+    let danish = matches!(issuer.reason, "issuer:dankort" | "issuer:visa-dankort");
     let confidence = if near.negative.is_some() {
         Confidence::Low
     } else if grouped || near.positive.is_some() {
         Confidence::High
-    } else {
+    } else if danish {
         Confidence::Medium
+    } else {
+        Confidence::Low
     };
     Some(Match {
         start,
@@ -355,15 +363,26 @@ mod tests {
     }
 
     #[test]
-    fn compact_visa_with_luhn_and_no_context_is_medium() {
+    fn compact_card_without_a_word_is_low_unless_its_issuer_is_danish() {
+        // One random 16-digit number in ~25 passes Luhn with a known prefix (transaction ids).
         let v = card("4", 16);
         let (text, m) = scan(&format!("value={v};")).unwrap();
         assert_eq!(text, v);
-        assert_eq!(m.confidence, Confidence::Medium);
+        assert_eq!(m.confidence, Confidence::Low);
         assert_eq!(
             m.reasons,
             vec![Reason::Rule("luhn"), Reason::Rule("issuer:visa")]
         );
+        for prefix in ["5019", "4571"] {
+            let d = card(prefix, 16);
+            assert_eq!(
+                confidence(&format!("value={d};")),
+                Some(Confidence::Medium),
+                "{prefix}"
+            );
+        }
+        // `pan`, as payment logs name the number, is a card word.
+        assert_eq!(confidence(&format!("pan={v}")), Some(Confidence::High));
     }
 
     #[test]
@@ -384,7 +403,7 @@ mod tests {
 
     #[test]
     fn kort_inside_another_word_is_no_context() {
-        let v = card("4", 16);
+        let v = card("4571", 16);
         assert_eq!(confidence(&format!("kortet {v}")), Some(Confidence::Medium));
         assert_eq!(
             confidence(&format!("kørekort {v}")),
@@ -600,7 +619,7 @@ mod tests {
 
     #[test]
     fn id_inside_a_word_is_no_negative_context() {
-        let v = card("4", 16);
+        let v = card("5019", 16);
         assert_eq!(confidence(&format!("valid {v}")), Some(Confidence::Medium));
         assert_eq!(confidence(&format!("idx {v}")), Some(Confidence::Medium));
     }
