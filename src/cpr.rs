@@ -117,6 +117,9 @@ pub fn classify(
         if jan1 {
             reasons.push(Reason::Jan1PossiblyExempt);
         }
+        if date >= NO_CHECK_SINCE {
+            reasons.push(SINCE_2007);
+        }
         false
     };
     if evidence.separator {
@@ -131,6 +134,7 @@ pub fn classify(
     let confidence = judge(Facts {
         checksum,
         jan1,
+        since_2007: !checksum && date >= NO_CHECK_SINCE,
         separator: evidence.separator,
         positive: evidence.positive.is_some(),
         negative: evidence.negative.is_some(),
@@ -145,6 +149,8 @@ pub struct Facts {
     pub checksum: bool,
     /// The date is a 1 January (only matters when the checksum fails).
     pub jan1: bool,
+    /// The checksum fails and the birth date is on or after [`NO_CHECK_SINCE`].
+    pub since_2007: bool,
     pub separator: bool,
     /// A positive context word: nearby, or in the column's name.
     pub positive: bool,
@@ -161,6 +167,7 @@ impl Facts {
             match r {
                 Reason::Mod11 | Reason::ExceptionDate => facts.checksum = true,
                 Reason::Jan1PossiblyExempt => facts.jan1 = true,
+                r if *r == SINCE_2007 => facts.since_2007 = true,
                 Reason::Separator => facts.separator = true,
                 Reason::Context(_) | Reason::Column(_) => facts.positive = true,
                 Reason::ContextNeg(_) | Reason::ColumnNeg(_) => facts.negative = true,
@@ -177,12 +184,27 @@ pub fn judge(f: Facts) -> Confidence {
         Confidence::Low
     } else if f.checksum && (f.separator || f.positive) {
         Confidence::High
-    } else if f.checksum || (f.jan1 && f.positive) {
+    } else if f.checksum || (f.jan1 && f.positive) || (f.since_2007 && (f.separator || f.positive))
+    {
         Confidence::Medium
     } else {
         Confidence::Low
     }
 }
+
+/// Since 1 October 2007 the CPR Office issues numbers that fail modulus 11 (cpr.dk, "Personnumre
+/// uden kontrolciffer"); it names the birth dates it has used so far, but says the list is not
+/// kept up to date. A number born since then that fails the check, written as a CPR number (a
+/// separator) or named as one (a word, a column), is therefore a CPR number at medium confidence,
+/// reason `since-2007`; a plain one stays low.
+pub const NO_CHECK_SINCE: Date = Date {
+    year: 2007,
+    month: 10,
+    day: 1,
+};
+
+/// The reason of a number that fails the check and is born on or after [`NO_CHECK_SINCE`].
+pub const SINCE_2007: Reason = Reason::Rule("since-2007");
 
 /// The length of the date/serial separator at `hay[at..]`, if one is there:
 /// `-`, space, TAB, `/`, `.`, ` - `, U+2010, U+2011, U+2013, U+2212 or U+00A0
@@ -393,6 +415,49 @@ mod tests {
             assert_eq!(conf, Confidence::Low, "{year} in the 1800s");
             assert!(reasons.contains(&Reason::NoMod11));
             assert!(reasons.contains(&Reason::Jan1PossiblyExempt));
+        }
+    }
+
+    #[test]
+    fn failing_mod11_born_since_october_2007_is_medium_when_written_or_named_as_a_cpr() {
+        let list = ExceptionDates::shipped();
+        let sep = Evidence {
+            separator: true,
+            ..Evidence::default()
+        };
+        let word = Evidence {
+            positive: Some("cpr"),
+            ..Evidence::default()
+        };
+        // 15 March 2012 (digit 7 = 4: the 2000s) and the first day numbers without the check
+        // could have.
+        for prefix in ["150312400", "011007400"] {
+            let n = without_check_digit(prefix);
+            for ev in [sep, word] {
+                let (conf, reasons) = classify(&d(&n), ev, &list, today()).unwrap();
+                assert_eq!(conf, Confidence::Medium, "{prefix}");
+                assert!(reasons.contains(&Reason::NoMod11) && reasons.contains(&SINCE_2007));
+            }
+            // Plain digits with no word stay low: ids fail the check too.
+            let plain = classify(&d(&n), Evidence::default(), &list, today()).unwrap();
+            assert_eq!(plain.0, Confidence::Low, "{prefix}");
+            // A negative word still decides.
+            let neg = Evidence {
+                separator: true,
+                negative: Some("faktura"),
+                ..Evidence::default()
+            };
+            assert_eq!(
+                classify(&d(&n), neg, &list, today()).unwrap().0,
+                Confidence::Low
+            );
+        }
+        // The day before, and earlier years, are as before: low.
+        for prefix in ["300907400", "150305400"] {
+            let n = without_check_digit(prefix);
+            let (conf, reasons) = classify(&d(&n), sep, &list, today()).unwrap();
+            assert_eq!(conf, Confidence::Low, "{prefix}");
+            assert!(!reasons.contains(&SINCE_2007));
         }
     }
 
