@@ -29,7 +29,9 @@
 //!
 //! Confidence: high with reason `email`; low, with reason `role-account` too, when the local
 //! part (before any `+tag`) names a system or role mailbox rather than a person ([`ROLE_ACCOUNTS`]:
-//! `git@github.com`, `noreply@…`, `postmaster@…`). No context words are used: the shape is
+//! `git@github.com`, `noreply@…`, `postmaster@…`, `kontakt@…`, `jobcenter@…`); low with reason
+//! `machine-id` when it is a UUID or hash (`<b464…-9e61a5b72ab7@mail.kommune.dk>`, a
+//! `Message-ID`). No context words are used: the shape is
 //! evidence enough, so the context lookup is never called.
 //!
 //! Cost: a look at the bytes on each side of the `@` rejects most `@`s (`@media`, `@param`,
@@ -63,8 +65,46 @@ pub const FILE_EXTENSIONS: &[&str] = &[
 ];
 
 /// Local parts (compared case-insensitively, before any `+tag`) of system and role mailboxes:
-/// machine senders and protocol roles, not people.
+/// machine senders, protocol roles, and the shared mailboxes of an organisation or one of its
+/// units (`info@`, `kontakt@`, `jobcenter@kommune.dk`), not people. A role word inside a
+/// personal address (`info.jensen@`) does not count.
 pub const ROLE_ACCOUNTS: &[&str] = &[
+    // Shared mailboxes, Danish and English.
+    "info",
+    "kontakt",
+    "contact",
+    "post",
+    "mail",
+    "support",
+    "helpdesk",
+    "servicedesk",
+    "service",
+    "kundeservice",
+    "customerservice",
+    "salg",
+    "sales",
+    "bogholderi",
+    "regnskab",
+    "accounting",
+    "sekretariat",
+    "reception",
+    "presse",
+    "press",
+    "hr",
+    "it",
+    // The units of a Danish municipality, as their mailboxes are named (æ ø å written ae oe aa).
+    "borgerservice",
+    "jobcenter",
+    "socialforvaltning",
+    "socialforvaltningen",
+    "skole",
+    "byraad",
+    "oekonomi",
+    "boernogunge",
+    "teknikogmiljoe",
+    "sundhedogomsorg",
+    "aeldreomraadet",
+    // Machine senders and protocol roles.
     "git",
     "noreply",
     "no-reply",
@@ -146,6 +186,17 @@ static EXTENSION_KEYS: [u64; FILE_EXTENSIONS.len()] = {
     keys
 };
 
+/// Whether a local part is a machine's identifier, not a mailbox: 16 or more hex digits, alone
+/// or in dash-separated groups (the UUID of a `Message-ID: <…@mail.example.dk>`, a hash), with
+/// at least one digit and one letter so a word or a number is not taken for one.
+fn is_machine_id(local: &[u8]) -> bool {
+    let hex = local.iter().filter(|b| b.is_ascii_hexdigit()).count();
+    hex >= 16
+        && local.iter().all(|&b| b.is_ascii_hexdigit() || b == b'-')
+        && local.iter().any(u8::is_ascii_digit)
+        && local.iter().any(u8::is_ascii_alphabetic)
+}
+
 /// Whether a local part names a system or role mailbox.
 fn is_role_account(local: &[u8]) -> bool {
     let base = local.split(|&b| b == b'+').next().unwrap_or(local);
@@ -220,7 +271,10 @@ pub fn at_at_sign(hay: &[u8], at: usize, _ctx: Context) -> Option<Match> {
 
     let mut reasons = Reasons::new();
     reasons.push(Reason::Rule("email"));
-    let confidence = if is_role_account(local) {
+    let confidence = if is_machine_id(local) {
+        reasons.push(Reason::Rule("machine-id"));
+        Confidence::Low
+    } else if is_role_account(local) {
         reasons.push(Reason::Rule("role-account"));
         Confidence::Low
     } else {
@@ -513,6 +567,44 @@ mod tests {
         ] {
             assert_eq!(confidence(text), Some(Confidence::Low), "{text}");
         }
+    }
+
+    #[test]
+    fn shared_mailboxes_of_an_organisation_or_a_unit_are_role_accounts() {
+        for address in [
+            "kontakt@firma.dk",
+            "Info@example.dk",
+            "jobcenter@kommune.dk",
+            "boernogunge@kommune.dk",
+            "post+sag123@kommune.dk",
+        ] {
+            assert_eq!(confidence(address), Some(Confidence::Low), "{address}");
+        }
+        assert_eq!(confidence("info.jensen@firma.dk"), Some(Confidence::High));
+        assert_eq!(confidence("kontakt.ole@firma.dk"), Some(Confidence::High));
+    }
+
+    #[test]
+    fn a_message_id_or_hash_before_the_at_sign_is_a_machine_id_low() {
+        let text = "Message-ID: <b4642364-e3ac-4fb2-2fd9-9e61a5b72ab7@mail.kommune.dk>";
+        assert_eq!(
+            reasons(text),
+            vec![Reason::Rule("email"), Reason::Rule("machine-id")]
+        );
+        assert_eq!(
+            confidence("5d41402abc4b2a76b9719d911017c592@example.dk"),
+            Some(Confidence::Low)
+        );
+        // Short hex, all letters or all digits: a person's address.
+        assert_eq!(confidence("bead@example.dk"), Some(Confidence::High));
+        assert_eq!(
+            confidence("deadbeefcafebabedeadbeef@example.dk"),
+            Some(Confidence::High)
+        );
+        assert_eq!(
+            confidence("12345678901234567@example.dk"),
+            Some(Confidence::High)
+        );
     }
 
     #[test]
