@@ -561,13 +561,16 @@ impl ContextMatcher {
     /// log line), answers "no words" without the search. Same answer as `nearby` whenever a
     /// positive word is near; when none is, no positive word (the negative one may be missing).
     pub fn nearby_if_positive(&self, hay: &[u8], start: usize, end: usize) -> Nearby {
+        if self.words.is_empty() {
+            return Nearby::default();
+        }
+        let window = self.window(hay, start, end);
         if let Some(heads) = &self.positive_heads {
-            let (lo, hi) = self.window(hay, start, end);
-            if !any_head(hay, lo, hi, heads, &self.head_splats) {
+            if !any_head(hay, window.0, window.1, heads, &self.head_splats) {
                 return Nearby::default();
             }
         }
-        self.nearby(hay, start, end)
+        self.nearest_in(hay, start, end, window).0
     }
 
     /// The bytes a word found near `hay[start..end]` lies in: up to the window plus the longest
@@ -594,7 +597,17 @@ impl ContextMatcher {
         if self.words.is_empty() {
             return (Nearby::default(), [usize::MAX; 2]);
         }
-        let (lo, hi) = self.window(hay, start, end);
+        self.nearest_in(hay, start, end, self.window(hay, start, end))
+    }
+
+    /// [`ContextMatcher::nearest`] in the window `(lo, hi)` already worked out for the span.
+    fn nearest_in(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        (lo, hi): (usize, usize),
+    ) -> (Nearby, [usize; 2]) {
         let mut found = Nearby::default();
         let mut best = [usize::MAX; 2];
         // A word starting more than the window after the span is too far: the search of the
