@@ -4,8 +4,9 @@
 //! Logs hold a digit run every ~9 bytes, and nearly all of them are one to five digits long
 //! (parts of timestamps, IPs, durations, hex ids). Every built-in kind needs six digits or more
 //! in one run, unless a particular byte stands right before the run (`+` before a country code,
-//! two capitals before an IBAN's check digits), right after it (a space or hyphen between the
-//! groups of a card or phone number), or the run starts with `0` (`0045`). A [`Prefilter`] holds
+//! which never starts with `0`: `+0100` is a time zone; two capitals before an IBAN's check
+//! digits), right after it (a space or hyphen between the groups of a card or phone number), or
+//! the run starts with `00` (`0045`). A [`Prefilter`] holds
 //! those bytes and lengths, derived from the scanner's run gate for the enabled kinds, and
 //! [`for_each_offered_run`] classifies 64 bytes into a few masks (digit, byte after, byte before,
 //! capital, `0`) and offers only the runs those masks allow. The gate then judges each offered
@@ -34,10 +35,12 @@ pub struct Prefilter {
     pub next_lens: u32,
     /// Bytes that, right before a run, may admit a short one.
     pub prev: Vec<u8>,
+    /// Whether a run after a byte of `prev` is offered only when it does not start with `0`.
+    pub prev_nonzero: bool,
     /// Whether two capital letters right before a run may admit a short one.
     pub letters: bool,
-    /// The shortest length admitted for a run that starts with `0`, whatever surrounds it, or 0
-    /// for none.
+    /// The shortest length admitted for a run that starts with `00`, whatever surrounds it, or
+    /// 0 for none.
     pub zero_min: usize,
 }
 
@@ -54,6 +57,7 @@ impl Prefilter {
         next: Vec<u8>,
         next_lens: u32,
         prev: Vec<u8>,
+        prev_nonzero: bool,
         letters: bool,
         zero_min: usize,
     ) -> Prefilter {
@@ -68,9 +72,15 @@ impl Prefilter {
             next,
             next_lens: next_lens & SHORT_LENS,
             prev,
+            prev_nonzero,
             letters,
             zero_min,
         }
+    }
+
+    /// Whether the block masks need the `0` bytes.
+    fn wants_zero(&self) -> bool {
+        self.zero_min > 0 || self.prev_nonzero
     }
 }
 
@@ -107,7 +117,7 @@ impl Masks {
             if pf.letters && b.is_ascii_uppercase() {
                 m.upper |= bit;
             }
-            if pf.zero_min > 0 && b == b'0' {
+            if pf.wants_zero() && b == b'0' {
                 m.zero |= bit;
             }
         }
@@ -202,6 +212,8 @@ fn offered_runs<C: Classify>(
     // All ones for the length `zero_min` only.
     let zero_len: [u64; LONG] =
         std::array::from_fn(|n| 0u64.wrapping_sub(u64::from(n == pf.zero_min)));
+    // All ones when a run after a byte of `prev` must not start with `0`.
+    let prev_zero = 0u64.wrapping_sub(u64::from(pf.prev_nonzero));
     // Whether the byte `k` places before `from` passes `test` (none does before the input).
     let back = |k: usize, test: &dyn Fn(u8) -> bool| u64::from(from >= k && test(hay[from - k]));
     let mut carry_digit = back(1, &is_digit);
@@ -244,17 +256,18 @@ fn offered_runs<C: Classify>(
                 | g3 & end(3) & lens[3]
                 | g4 & end(4) & lens[4]
                 | g5 & end(5) & lens[5];
-            offered |= cur.prev << 1 | carry_prev;
+            offered |= (cur.prev << 1 | carry_prev) & !(cur.zero & prev_zero);
             let one_back = cur.upper << 1 | carry_upper >> 1;
             let two_back = cur.upper << 2 | carry_upper;
             offered |= one_back & two_back;
-            // Runs of `zero_min` digits or more (the `gn` are nested, so the one selected).
+            // Runs of `zero_min` digits or more (the `gn` are nested, so the one selected) that
+            // start with `00`.
             let from_zero = g1 & zero_len[1]
                 | g2 & zero_len[2]
                 | g3 & zero_len[3]
                 | g4 & zero_len[4]
                 | g5 & zero_len[5];
-            offered |= cur.zero & from_zero;
+            offered |= cur.zero & shr(cur.zero, nxt.zero, 1) & from_zero;
             let mut visit = starts & offered;
             if visit != 0 {
                 let d = u128::from(lo) | u128::from(hi) << 64;
@@ -316,7 +329,7 @@ mod sse2 {
                 next_wide: pf.next.len() > 3,
                 prev: splat(&pf.prev),
                 letters: pf.letters,
-                zero: pf.zero_min > 0,
+                zero: pf.wants_zero(),
             }
         }
 
@@ -467,7 +480,7 @@ mod avx2 {
                     );
                     m.upper |= bits(upper);
                 }
-                if self.pf.zero_min > 0 {
+                if self.pf.wants_zero() {
                     m.zero |= bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'0' as i8)));
                 }
             }
@@ -493,7 +506,14 @@ mod tests {
     use crate::digits::for_each_run;
 
     fn filter() -> Prefilter {
-        Prefilter::new(b" -\xC2".to_vec(), 1 << 2 | 1 << 4, b"+".to_vec(), true, 4)
+        Prefilter::new(
+            b" -\xC2".to_vec(),
+            1 << 2 | 1 << 4,
+            b"+".to_vec(),
+            true,
+            true,
+            4,
+        )
     }
 
     /// Bytes drawn from a pool of digits and every byte class the filter knows.
@@ -527,10 +547,11 @@ mod tests {
             len >= LONG
                 || at(Some(e)).is_some_and(|b| pf.next.contains(&b)) && pf.next_lens & 1 << len != 0
                 || prev.is_some_and(|b| pf.prev.contains(&b))
+                    && !(pf.prev_nonzero && hay[s] == b'0')
                 || pf.letters
                     && prev.is_some_and(|b| b.is_ascii_uppercase())
                     && prev2.is_some_and(|b| b.is_ascii_uppercase())
-                || pf.zero_min > 0 && hay[s] == b'0' && len >= pf.zero_min
+                || pf.zero_min > 0 && hay[s..].starts_with(b"00") && len >= pf.zero_min
         });
         runs
     }
@@ -586,7 +607,8 @@ mod tests {
         }
         for pf in [
             filter(),
-            Prefilter::new(b" -\xC2./".to_vec(), 1 << 4, b"+".to_vec(), false, 0),
+            Prefilter::new(b" -\xC2./".to_vec(), 1 << 4, b"+".to_vec(), false, false, 0),
+            Prefilter::new(b"-".to_vec(), 1 << 2, b"+".to_vec(), true, false, 3),
         ] {
             // SAFETY: AVX2 was detected above.
             let sets = unsafe { avx2::Sets::new(&pf) };
@@ -626,11 +648,11 @@ mod tests {
 
     #[test]
     fn sets_too_large_or_holding_zero_or_digits_turn_the_filter_off() {
-        assert!(!Prefilter::new(b" -./:;,".to_vec(), 4, vec![], false, 0).on);
-        assert!(!Prefilter::new(vec![0], 4, vec![], false, 0).on);
-        assert!(!Prefilter::new(vec![], 0, b"7".to_vec(), false, 0).on);
-        assert!(!Prefilter::new(vec![], 0, b"+-=".to_vec(), false, 0).on);
-        assert!(!Prefilter::new(vec![], 0, vec![], false, LONG).on);
+        assert!(!Prefilter::new(b" -./:;,".to_vec(), 4, vec![], false, false, 0).on);
+        assert!(!Prefilter::new(vec![0], 4, vec![], false, false, 0).on);
+        assert!(!Prefilter::new(vec![], 0, b"7".to_vec(), false, false, 0).on);
+        assert!(!Prefilter::new(vec![], 0, b"+-=".to_vec(), false, false, 0).on);
+        assert!(!Prefilter::new(vec![], 0, vec![], false, false, LONG).on);
         assert!(filter().on);
     }
 }

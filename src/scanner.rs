@@ -674,7 +674,19 @@ impl Scanner {
     /// run's length and neighbouring bytes against what any enabled kind could accept.
     #[inline(always)]
     fn digit_run(&self, hay: &[u8], start: usize, end: usize, cands: &mut Vec<Candidate>) {
-        if self.gate.admits(hay, start, end) {
+        // Both calls are the last thing done, so the hot path saves no registers.
+        match self.gate.admits_inside(hay, start, end) {
+            Some(true) => self.digit_run_slow(hay, start, end, cands),
+            Some(false) => {}
+            None => self.digit_run_at_edge(hay, start, end, cands),
+        }
+    }
+
+    /// [`Scanner::digit_run`] for a run near an end of `hay`.
+    #[cold]
+    #[inline(never)]
+    fn digit_run_at_edge(&self, hay: &[u8], start: usize, end: usize, cands: &mut Vec<Candidate>) {
+        if self.gate.admits_at_edge(hay, start, end) {
             self.digit_run_slow(hay, start, end, cands);
         }
     }
@@ -903,12 +915,12 @@ fn push_escaped(out: &mut String, bytes: &[u8]) {
 struct Gate {
     /// Lengths admitted whatever surrounds them.
     any: u32,
-    /// Indexed by [`Gate::after`]: what the byte after the run, the class of its first digit
-    /// and whether four digits follow the next byte admit.
-    after: Box<[u32; 2048]>,
-    /// Indexed by [`Gate::before`]: what the byte before the run admits, and whether the two
-    /// bytes before it are capital letters.
-    before: Box<[u32; 512]>,
+    /// Indexed by [`Gate::after`]: what the byte after the run, the class of its first digits
+    /// and how many digits follow the next byte admit.
+    after: Box<[u32; 4096]>,
+    /// Indexed by [`Gate::before`]: what the byte before the run admits, whether the two bytes
+    /// before it are capital letters and whether the run starts with `0`.
+    before: Box<[u32; 1024]>,
     /// Which runs of a block reach the tables at all, derived from them.
     prefilter: Prefilter,
 }
@@ -919,35 +931,60 @@ fn lengths(lens: &[usize]) -> u32 {
 }
 
 impl Gate {
-    /// The first digit is `0`.
+    /// The run starts with `00` (as `0045` does).
     const ZERO: usize = 0;
-    /// The first digit is `1`.
+    /// The first digit is `1`, or `0` and the second is not.
     const ONE: usize = 1;
     /// The first digit is `2`..`9`.
     const HIGH: usize = 2;
 
-    /// The index into `after`: `next` is the byte after the run, `class` the first digit's
-    /// class, `group` whether the four bytes after `next` are digits (a one-byte separator
-    /// followed by a group of at least four digits, as the second group of a card number and
-    /// a bank account have; a date's `2024-03-01` has not).
+    /// Fewer than two digits follow the byte after the run.
+    const NO_GROUP: usize = 0;
+    /// Two or three digits follow it (`12 34`, the pairs of a phone number).
+    const PAIR: usize = 1;
+    /// Four digits or more follow it (a card's or bank account's second group; a date's
+    /// `2024-03-01` has none).
+    const GROUP: usize = 2;
+
+    /// The index into `after`: `next` is the byte after the run, `class` the class of its
+    /// first digits, `level` how many digits follow `next` ([`Gate::NO_GROUP`],
+    /// [`Gate::PAIR`] or [`Gate::GROUP`]).
     #[inline(always)]
-    fn after(next: u8, class: usize, group: bool) -> usize {
+    fn after(next: u8, class: usize, level: usize) -> usize {
         // Masked to the table's size, so indexing needs no bounds check.
-        ((class << 9) | (usize::from(group) << 8) | usize::from(next)) & 2047
+        ((class << 10) | (level << 8) | usize::from(next)) & 4095
     }
 
     /// The index into `before`: `prev` is the byte before the run, `letters` whether it and the
-    /// byte before it are capital letters.
+    /// byte before it are capital letters, `zero` whether the run starts with `0`.
     #[inline(always)]
-    fn before(prev: u8, letters: bool) -> usize {
-        ((usize::from(letters) << 8) | usize::from(prev)) & 511
+    fn before(prev: u8, letters: bool, zero: bool) -> usize {
+        ((usize::from(zero) << 9) | (usize::from(letters) << 8) | usize::from(prev)) & 1023
+    }
+
+    /// The class of a run whose first two bytes are `first` and `second` (a digit or the byte
+    /// after a one-digit run).
+    #[inline(always)]
+    fn class(first: u8, second: u8) -> usize {
+        usize::from(first >= b'1' || second != b'0') + usize::from(first >= b'2')
+    }
+
+    /// The level of `four`, the four bytes after the byte after a run: tested as one number,
+    /// a byte at a time without a branch. Bit 7 of a byte of `high` is set when the byte is no
+    /// digit: its xor with `0` is 10 or more (the sum with 0x76 reaches bit 7; the bytes are
+    /// masked to seven bits first, so no sum carries into the next byte) or has bit 7 set.
+    #[inline(always)]
+    fn level(four: [u8; 4]) -> usize {
+        let t = u32::from_le_bytes(four) ^ 0x3030_3030;
+        let high = (((t & 0x7F7F_7F7F) + 0x7676_7676) | t) & 0x8080_8080;
+        usize::from(high & 0x8080 == 0) + usize::from(high == 0)
     }
 
     fn new(kinds: KindSet) -> Gate {
         let mut g = Gate {
             any: 0,
-            after: Box::new([0; 2048]),
-            before: Box::new([0; 512]),
+            after: Box::new([0; 4096]),
+            before: Box::new([0; 1024]),
             prefilter: Prefilter::off(),
         };
         let on = |kind: Kind, lens: &[usize]| {
@@ -959,71 +996,82 @@ impl Gate {
         };
         let classes = [Gate::ZERO, Gate::ONE, Gate::HIGH];
         // Admits `lens` after each byte of `next` (every byte if `None`), for the first-digit
-        // classes `class` and, if `group`, only when a digit group follows.
-        let mut add_after = |next: Option<&[u8]>, class: &[usize], group: bool, lens: u32| {
+        // classes `class`, when at least `level` digits follow that byte.
+        let mut add_after = |next: Option<&[u8]>, class: &[usize], level: usize, lens: u32| {
             let all: Vec<u8> = (0..=255).collect();
             for &b in next.unwrap_or(&all) {
                 for &c in class {
-                    for gr in [false, true] {
-                        if gr || !group {
-                            g.after[Gate::after(b, c, gr)] |= lens;
-                        }
+                    for lv in level..=Gate::GROUP {
+                        g.after[Gate::after(b, c, lv)] |= lens;
                     }
                 }
             }
         };
+        let any = Gate::NO_GROUP;
         // What `cpr::separator_len` accepts first.
         let separators: &[u8] = b"- \t/.\xC2\xE2";
         let upper: Vec<u8> = (b'A'..=b'Z').collect();
 
-        let mut any = on(Kind::Cpr, &[10]);
-        add_after(Some(separators), &classes, false, on(Kind::Cpr, &[6]));
+        let mut lens_any = on(Kind::Cpr, &[10]);
+        add_after(Some(separators), &classes, any, on(Kind::Cpr, &[6]));
 
-        any |= on(Kind::CprSubstitute, &[10]);
+        lens_any |= on(Kind::CprSubstitute, &[10]);
         add_after(
             Some(separators),
             &classes,
-            false,
+            any,
             on(Kind::CprSubstitute, &[6]),
         );
         // An eCPR's seventh digit is followed by two capital letters.
-        add_after(Some(&upper), &classes, false, on(Kind::CprSubstitute, &[7]));
+        add_after(Some(&upper), &classes, any, on(Kind::CprSubstitute, &[7]));
 
-        any |= on(Kind::Card, &[13, 14, 15, 16, 17, 18, 19]);
+        lens_any |= on(Kind::Card, &[13, 14, 15, 16, 17, 18, 19]);
         // Grouped: every layout's second group has 4 or 6 digits.
-        add_after(Some(b" -"), &classes, true, on(Kind::Card, &[4]));
+        add_after(Some(b" -"), &classes, Gate::GROUP, on(Kind::Card, &[4]));
 
-        any |= on(Kind::Cvr, &[8]);
+        lens_any |= on(Kind::Cvr, &[8]);
 
         // `0045…` up to 15 digits.
         let zero_lens: Vec<usize> = (4..=15).collect();
-        add_after(None, &[Gate::ZERO], false, on(Kind::Phone, &zero_lens));
-        // A bare number starts with 2-9: `12345678`, `1234 5678`, `12 34 56 78`.
-        add_after(None, &[Gate::HIGH], false, on(Kind::Phone, &[8]));
+        add_after(None, &[Gate::ZERO], any, on(Kind::Phone, &zero_lens));
+        // A bare number starts with 2-9: `12345678`, `1234 5678`, `12 34 56 78` (groups after
+        // one space: a pair then pairs, four then four; after a no-break space, whose second
+        // byte hides the digits from the level, any).
+        add_after(None, &[Gate::HIGH], any, on(Kind::Phone, &[8]));
+        add_after(Some(b" "), &[Gate::HIGH], Gate::PAIR, on(Kind::Phone, &[2]));
         add_after(
-            Some(b" \xC2"),
+            Some(b" "),
             &[Gate::HIGH],
-            false,
-            on(Kind::Phone, &[2, 4]),
+            Gate::GROUP,
+            on(Kind::Phone, &[4]),
         );
+        add_after(Some(b"\xC2"), &[Gate::HIGH], any, on(Kind::Phone, &[2, 4]));
 
         // Reg.nr, separator, then an account of 6 to 10 digits.
-        add_after(Some(b"- /"), &classes, true, on(Kind::BankAccount, &[4]));
-        any |= on(Kind::Passport, &[9]);
-        any |= on(Kind::DrivingLicence, &[8]);
-        add_after(Some(b"."), &classes, false, on(Kind::Ip, &[1, 2, 3]));
+        add_after(
+            Some(b"- /"),
+            &classes,
+            Gate::GROUP,
+            on(Kind::BankAccount, &[4]),
+        );
+        lens_any |= on(Kind::Passport, &[9]);
+        lens_any |= on(Kind::DrivingLicence, &[8]);
+        add_after(Some(b"."), &classes, any, on(Kind::Ip, &[1, 2, 3]));
 
-        // `+CC…`: any run of up to 15 digits after a `+`.
+        // `+CC…`: a run of up to 15 digits after a `+`; no country code starts with 0 (a time
+        // zone's `+0100` is none).
         let plus_lens: Vec<usize> = (1..=15).collect();
         let plus = on(Kind::Phone, &plus_lens);
-        g.before[Gate::before(b'+', false)] |= plus;
-        g.before[Gate::before(b'+', true)] |= plus;
+        g.before[Gate::before(b'+', false, false)] |= plus;
+        g.before[Gate::before(b'+', true, false)] |= plus;
         if kinds.contains(Kind::Iban) {
             for b in b'A'..=b'Z' {
-                g.before[Gate::before(b, true)] |= !0 << 2;
+                for zero in [false, true] {
+                    g.before[Gate::before(b, true, zero)] |= !0 << 2;
+                }
             }
         }
-        g.any = any;
+        g.any = lens_any;
         g.prefilter = g.derive_prefilter();
         g
     }
@@ -1038,9 +1086,10 @@ impl Gate {
             return Prefilter::off();
         }
         let non_digits = || (0..=255u8).filter(|&b| !is_digit(b));
-        // What a byte after a run admits for a first-digit class, whatever the group flag.
+        // What a byte after a run admits for a first-digit class, whatever the level.
         let after = |b: u8, class: usize| {
-            (self.after[Gate::after(b, class, false)] | self.after[Gate::after(b, class, true)])
+            (Gate::NO_GROUP..=Gate::GROUP)
+                .fold(0, |m, lv| m | self.after[Gate::after(b, class, lv)])
                 & SHORT_LENS
         };
         let classes = [Gate::ZERO, Gate::ONE, Gate::HIGH];
@@ -1053,7 +1102,7 @@ impl Gate {
             0 => 0,
             lens => lens.trailing_zeros() as usize,
         };
-        // What the rule for a leading 0 already offers: every length from `zero_min` on.
+        // What the rule for a leading `00` already offers: every length from `zero_min` on.
         let by_zero = if zero_min == 0 { 0 } else { !0u32 << zero_min };
         let mut next = Vec::new();
         let mut next_lens = 0;
@@ -1067,27 +1116,39 @@ impl Gate {
                 next_lens |= lens;
             }
         }
-        let before = |b: u8, letters: bool| self.before[Gate::before(b, letters)] & SHORT_LENS;
-        let prev: Vec<u8> = non_digits().filter(|&b| before(b, false) != 0).collect();
+        let before = |b: u8, letters: bool, zero: bool| {
+            self.before[Gate::before(b, letters, zero)] & SHORT_LENS
+        };
+        let either = |b: u8, letters: bool| before(b, letters, false) | before(b, letters, true);
+        let prev: Vec<u8> = non_digits().filter(|&b| either(b, false) != 0).collect();
+        let prev_nonzero = prev.iter().all(|&b| before(b, false, true) == 0);
         // The table is read with `letters` set only when the byte before is a capital.
-        let letters = (b'A'..=b'Z').any(|b| before(b, true) & !before(b, false) != 0);
-        Prefilter::new(next, next_lens, prev, letters, zero_min)
+        let letters = (b'A'..=b'Z').any(|b| either(b, true) & !either(b, false) != 0);
+        Prefilter::new(next, next_lens, prev, prev_nonzero, letters, zero_min)
     }
 
-    #[inline(always)]
+    /// Whether the run `hay[start..end]` may be a candidate of some enabled kind.
+    #[cfg(test)]
     fn admits(&self, hay: &[u8], start: usize, end: usize) -> bool {
-        // Nearly every run has two bytes before it and five after it in `hay`.
-        if start >= 2 && end + 5 <= hay.len() {
-            let first = hay[start];
-            let class = usize::from(first >= b'1') + usize::from(first >= b'2');
-            let (prev, prev2) = (hay[start - 1], hay[start - 2]);
-            let letters = prev.is_ascii_uppercase() & prev2.is_ascii_uppercase();
-            let lens = self.any
-                | self.after[Gate::after(hay[end], class, group_after(hay, end))]
-                | self.before[Gate::before(prev, letters)];
-            return lens & 1 << (end - start).min(31) != 0;
-        }
-        self.admits_at_edge(hay, start, end)
+        self.admits_inside(hay, start, end)
+            .unwrap_or_else(|| self.admits_at_edge(hay, start, end))
+    }
+
+    /// [`Gate::admits`] for a run with two bytes before it and five after it in `hay`, as
+    /// nearly every run has; `None` for the others. Reads them as two short slices, one bounds
+    /// check each.
+    #[inline(always)]
+    fn admits_inside(&self, hay: &[u8], start: usize, end: usize) -> Option<bool> {
+        let around = hay.get(start.checked_sub(2)?..start + 2)?;
+        let after = hay.get(end..end + 5)?;
+        let [prev2, prev, first, second] = [around[0], around[1], around[2], around[3]];
+        let class = Gate::class(first, second);
+        let letters = prev.is_ascii_uppercase() & prev2.is_ascii_uppercase();
+        let level = Gate::level([after[1], after[2], after[3], after[4]]);
+        let lens = self.any
+            | self.after[Gate::after(after[0], class, level)]
+            | self.before[Gate::before(prev, letters, first == b'0')];
+        Some(lens & 1 << (end - start).min(31) != 0)
     }
 
     /// [`Gate::admits`] for a run within two bytes of the start of `hay` or five of its end.
@@ -1095,7 +1156,7 @@ impl Gate {
     fn admits_at_edge(&self, hay: &[u8], start: usize, end: usize) -> bool {
         let at = |i: usize| hay.get(i).copied().unwrap_or(0);
         let first = hay[start];
-        let class = usize::from(first >= b'1') + usize::from(first >= b'2');
+        let class = Gate::class(first, at(start + 1));
         let (prev, prev2) = match start {
             0 => (0, 0),
             1 => (hay[0], 0),
@@ -1103,18 +1164,14 @@ impl Gate {
         };
         let letters = prev.is_ascii_uppercase() & prev2.is_ascii_uppercase();
         let lens = self.any
-            | self.after[Gate::after(at(end), class, (1..5).all(|k| is_digit(at(end + k))))]
-            | self.before[Gate::before(prev, letters)];
+            | self.after[Gate::after(
+                at(end),
+                class,
+                Gate::level(std::array::from_fn(|k| at(end + 1 + k))),
+            )]
+            | self.before[Gate::before(prev, letters, first == b'0')];
         lens & 1 << (end - start).min(31) != 0
     }
-}
-
-/// Whether the four bytes after `hay[end]` are digits; `hay` holds them.
-#[inline(always)]
-fn group_after(hay: &[u8], end: usize) -> bool {
-    let g = &hay[end + 1..end + 5];
-    // `&`, not `&&`: four compares without a branch each.
-    is_digit(g[0]) & is_digit(g[1]) & is_digit(g[2]) & is_digit(g[3])
 }
 
 /// If a separator follows at `at` and then exactly four digits, the position of those digits.
@@ -1442,6 +1499,22 @@ mod tests {
     }
 
     #[test]
+    fn gate_level_counts_the_digits_after_the_separator_for_every_byte() {
+        // Every byte at every one of the four places, the others digits or not.
+        for b in 0..=255u8 {
+            for place in 0..4 {
+                for fill in [b'7', b'x'] {
+                    let mut four = [fill; 4];
+                    four[place] = b;
+                    let d: Vec<bool> = four.iter().map(|&c| c.is_ascii_digit()).collect();
+                    let expected = usize::from(d[0] && d[1]) + usize::from(d.iter().all(|&x| x));
+                    assert_eq!(Gate::level(four), expected, "{four:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn gate_with_one_bounds_check_agrees_with_the_checked_gate() {
         // Digits, separators, capitals and the bytes the gate's rules name, at random.
         let pool = b"0123456789012345 -./+DKXab\xc2\xe2\n";
@@ -1522,6 +1595,11 @@ mod tests {
             "telefon 1234 5678".into(),
             "mobil 22\u{a0}33 44 55".into(),
             "tlf. 23456789".into(),
+            "tlf 23 45 67 89".into(),
+            "telefon 2345 6789".into(),
+            "ring 23\u{a0}45\u{a0}67\u{a0}89".into(),
+            "[01/Mar/2024:00:00:00 +0100]".into(),
+            "+0045 12345678".into(),
             "CVR 12345674".into(),
             "DK12345674".into(),
             "reg.nr 1234-1234567890".into(),
