@@ -111,8 +111,45 @@ pub fn mask_alnum(value: &[u8], keep_head: usize, keep_tail: usize) -> String {
     crate::mask::to_string(|out| mask_alnum_into(value, keep_head, keep_tail, out))
 }
 
-/// [`mask_alnum`], appended to `out` as bytes (not yet checked to be UTF-8).
+/// [`mask_alnum`], appended to `out` as bytes (not yet checked to be UTF-8). A value of up to 64
+/// bytes (every built-in kind's) is copied whole and its hidden bytes starred in place, found
+/// from a bit mask of its letters and digits.
 pub fn mask_alnum_into(value: &[u8], keep_head: usize, keep_tail: usize, out: &mut Vec<u8>) {
+    if value.len() > 64 {
+        return mask_alnum_slow(value, keep_head, keep_tail, out);
+    }
+    let mut alnum = 0u64;
+    for (i, &b) in value.iter().enumerate() {
+        alnum |= u64::from(ALNUM[usize::from(b)]) << i;
+    }
+    let start = out.len();
+    out.extend_from_slice(value);
+    star_ranks(&mut out[start..], alnum, keep_head, keep_tail);
+}
+
+/// Writes `*` over the bytes of `dst` at the set bits of `marked` (bit `i` for `dst[i]`),
+/// leaving the first `keep_head` and the last `keep_tail` of them as they are.
+pub(crate) fn star_ranks(dst: &mut [u8], marked: u64, keep_head: usize, keep_tail: usize) {
+    if keep_head.saturating_add(keep_tail) >= marked.count_ones() as usize {
+        return;
+    }
+    // More than `keep_head + keep_tail` bits are set: each loop clears one that is there.
+    let mut hide = marked;
+    for _ in 0..keep_head {
+        hide &= hide - 1;
+    }
+    for _ in 0..keep_tail {
+        hide ^= 1 << (63 - hide.leading_zeros());
+    }
+    while hide != 0 {
+        dst[hide.trailing_zeros() as usize] = b'*';
+        hide &= hide - 1;
+    }
+}
+
+/// [`mask_alnum_into`] a byte at a time: values longer than 64 bytes, and the reference the
+/// tests hold the fast path to.
+fn mask_alnum_slow(value: &[u8], keep_head: usize, keep_tail: usize, out: &mut Vec<u8>) {
     let total: usize = value
         .iter()
         .map(|&b| usize::from(ALNUM[usize::from(b)]))
@@ -224,6 +261,27 @@ mod tests {
                         "{value:?} {head} {tail}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_alnum_mask_is_the_byte_at_a_time_mask() {
+        let pool = b"0123456789abcXYZ@.:+- ()\"\\\xc2\xa0\xe2\x80\x91\xff\xc3";
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 80) as usize;
+            let value: Vec<u8> = (0..len)
+                .map(|i| pool[((x >> (i % 40)) as usize ^ (i * 13)) % pool.len()])
+                .collect();
+            for (head, tail) in [(0, 0), (0, 2), (2, 0), (4, 4), (6, 4), (3, 40), (64, 1)] {
+                let (mut fast, mut slow) = (b"p".to_vec(), b"p".to_vec());
+                mask_alnum_into(&value, head, tail, &mut fast);
+                mask_alnum_slow(&value, head, tail, &mut slow);
+                assert_eq!(fast, slow, "{value:?} {head} {tail}");
             }
         }
     }
