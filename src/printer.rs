@@ -161,8 +161,19 @@ impl Printer {
     /// of varying length from tables (kind and confidence, reasons, numbers) are written as a
     /// whole padded block and the buffer cut back to their length.
     fn json_finding(&self, out: &mut Vec<u8>, place: &Place, f: &Finding) {
+        CACHE.with_borrow_mut(|cache| self.json_finding_cached(out, place, f, cache));
+    }
+
+    /// [`Printer::json_finding`], with this thread's [`Cache`] in hand.
+    fn json_finding_cached(
+        &self,
+        out: &mut Vec<u8>,
+        place: &Place,
+        f: &Finding,
+        cache: &mut Cache,
+    ) {
         out.reserve(RECORD_RESERVE);
-        json_head(out, place);
+        json_head(out, place, cache);
         out.extend_from_slice(b",\"line\":");
         json_u64(out, f.line);
         out.extend_from_slice(b",\"column\":");
@@ -188,8 +199,7 @@ impl Printer {
         self.json_value(out, f);
         out.extend_from_slice(b",\"reasons\":[");
         for r in f.reasons.iter() {
-            json_reason(out, r);
-            out.push(b',');
+            json_reason(out, r, cache);
         }
         // The comma after the last reason closes the list; none was written without reasons.
         match out.last_mut() {
@@ -459,9 +469,43 @@ impl Printer {
 }
 
 thread_local! {
-    /// The last path [`json_head`] wrote on this thread, and the record's head for it.
-    static LAST_PATH: std::cell::RefCell<(String, Vec<u8>)> =
-        const { std::cell::RefCell::new((String::new(), Vec::new())) };
+    /// What the finding records written on this thread can reuse.
+    static CACHE: std::cell::RefCell<Cache> = const { std::cell::RefCell::new(Cache::new()) };
+}
+
+/// Pieces of finding records kept for the next records of a thread: the head up to the last
+/// path, and the JSON of the reasons with a word met lately.
+struct Cache {
+    path: String,
+    head: Vec<u8>,
+    reasons: [ReasonSlot; REASON_SLOTS],
+}
+
+/// Reasons with a word whose JSON is kept: a direct-mapped table on the word's address.
+const REASON_SLOTS: usize = 64;
+
+/// The JSON (and the comma after it) of a reason with a word, by the reason's variant (`tag`,
+/// never 0 once filled) and its word. A word is a `&'static str`, so its address and length
+/// name its text for good: a slot is found by comparing those, not the text.
+#[derive(Clone, Copy)]
+struct ReasonSlot {
+    tag: u8,
+    word: &'static str,
+    json: Padded<48>,
+}
+
+impl Cache {
+    const fn new() -> Cache {
+        Cache {
+            path: String::new(),
+            head: Vec::new(),
+            reasons: [ReasonSlot {
+                tag: 0,
+                word: "",
+                json: Padded::new(&[]),
+            }; REASON_SLOTS],
+        }
+    }
 }
 
 /// The start of a finding record, up to the path: `{"type":"finding","path":`.
@@ -471,18 +515,16 @@ const FINDING_HEAD: &[u8] = b"{\"type\":\"finding\",\"path\":";
 /// fields of `place` ([`json_place_rest`]). A file's findings come one after another on one
 /// worker, so the head up to the path is built once and copied whole for the next finding of
 /// the same path (compared by content).
-fn json_head(out: &mut Vec<u8>, place: &Place) {
+fn json_head(out: &mut Vec<u8>, place: &Place, cache: &mut Cache) {
     let path = place.path.as_str();
-    LAST_PATH.with_borrow_mut(|(last, head)| {
-        if last != path || head.is_empty() {
-            last.clear();
-            last.push_str(path);
-            head.clear();
-            head.extend_from_slice(FINDING_HEAD);
-            json_str(head, path);
-        }
-        out.extend_from_slice(head);
-    });
+    if cache.path != path || cache.head.is_empty() {
+        cache.path.clear();
+        cache.path.push_str(path);
+        cache.head.clear();
+        cache.head.extend_from_slice(FINDING_HEAD);
+        json_str(&mut cache.head, path);
+    }
+    out.extend_from_slice(&cache.head);
     if place.member.is_some() || place.cell.is_some() {
         json_place_rest(out, place);
     }
@@ -492,7 +534,7 @@ fn json_head(out: &mut Vec<u8>, place: &Place) {
 #[cfg(test)]
 fn json_path(out: &mut Vec<u8>, path: &str) {
     let mut head = Vec::new();
-    json_head(&mut head, &Place::new(path));
+    CACHE.with_borrow_mut(|cache| json_head(&mut head, &Place::new(path), cache));
     out.extend_from_slice(&head[FINDING_HEAD.len()..]);
 }
 
@@ -501,6 +543,7 @@ const RECORD_RESERVE: usize = 512;
 
 /// A short string of varying length kept in a block of fixed size, so that it is appended
 /// with one constant-length copy ([`put_padded`]).
+#[derive(Clone, Copy)]
 struct Padded<const N: usize> {
     bytes: [u8; N],
     len: usize,
@@ -523,6 +566,16 @@ impl<const N: usize> Padded<N> {
             p += 1;
         }
         Padded { bytes, len }
+    }
+
+    /// `bytes` padded, if they fit.
+    fn from_slice(bytes: &[u8]) -> Option<Padded<N>> {
+        let mut p = Padded {
+            bytes: [0; N],
+            len: bytes.len(),
+        };
+        p.bytes.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        Some(p)
     }
 
     #[cfg(test)]
@@ -720,24 +773,19 @@ fn needs_escape8(x: u64) -> bool {
     (below(x, 0x20) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))) != 0
 }
 
-/// Appends a reason as a JSON string, spelled as its `Display` form (the schema's names);
-/// without the formatting machinery, which cost more than the rest of the record. A reason
-/// without a word is one padded copy.
-fn json_reason(out: &mut Vec<u8>, r: &Reason) {
+/// Appends a reason as a JSON string, spelled as its `Display` form (the schema's names), and
+/// a comma; without the formatting machinery, which cost more than the rest of the record. A
+/// reason without a word is one padded copy, and so is one with a word found in `cache`.
+fn json_reason(out: &mut Vec<u8>, r: &Reason, cache: &mut Cache) {
     type P = Padded<32>;
-    static DATE: P = P::new(&[b"\"date\""]);
-    static MOD11: P = P::new(&[b"\"mod11\""]);
-    static EXCEPTION_DATE: P = P::new(&[b"\"exception-date\""]);
-    static JAN1: P = P::new(&[b"\"jan1-possibly-exempt\""]);
-    static NO_MOD11: P = P::new(&[b"\"no-mod11\""]);
-    static SEPARATOR: P = P::new(&[b"\"separator\""]);
-    static INT_LEADING_ZERO: P = P::new(&[b"\"int-leading-zero\""]);
-    static CONTEXT: P = P::new(&[b"\"context:"]);
-    static CONTEXT_NEG: P = P::new(&[b"\"context-neg:"]);
-    static RULE: P = P::new(&[b"\""]);
-    static COLUMN: P = P::new(&[b"\"column:"]);
-    static COLUMN_NEG: P = P::new(&[b"\"column-neg:"]);
-    let (head, word) = match r {
+    static DATE: P = P::new(&[b"\"date\","]);
+    static MOD11: P = P::new(&[b"\"mod11\","]);
+    static EXCEPTION_DATE: P = P::new(&[b"\"exception-date\","]);
+    static JAN1: P = P::new(&[b"\"jan1-possibly-exempt\","]);
+    static NO_MOD11: P = P::new(&[b"\"no-mod11\","]);
+    static SEPARATOR: P = P::new(&[b"\"separator\","]);
+    static INT_LEADING_ZERO: P = P::new(&[b"\"int-leading-zero\","]);
+    let (tag, head, word): (u8, &[u8], &'static str) = match *r {
         Reason::Date => return put_padded(out, &DATE),
         Reason::Mod11 => return put_padded(out, &MOD11),
         Reason::ExceptionDate => return put_padded(out, &EXCEPTION_DATE),
@@ -745,15 +793,29 @@ fn json_reason(out: &mut Vec<u8>, r: &Reason) {
         Reason::NoMod11 => return put_padded(out, &NO_MOD11),
         Reason::Separator => return put_padded(out, &SEPARATOR),
         Reason::IntLeadingZero => return put_padded(out, &INT_LEADING_ZERO),
-        Reason::Context(w) => (&CONTEXT, w),
-        Reason::ContextNeg(w) => (&CONTEXT_NEG, w),
-        Reason::Rule(rule) => (&RULE, rule),
-        Reason::Column(w) => (&COLUMN, w),
-        Reason::ColumnNeg(w) => (&COLUMN_NEG, w),
+        Reason::Context(w) => (1, b"\"context:", w),
+        Reason::ContextNeg(w) => (2, b"\"context-neg:", w),
+        Reason::Rule(rule) => (3, b"\"", rule),
+        Reason::Column(w) => (4, b"\"column:", w),
+        Reason::ColumnNeg(w) => (5, b"\"column-neg:", w),
     };
-    put_padded(out, head);
-    json_str_body(out, word.as_bytes());
-    out.push(b'"');
+    let key = (word.as_ptr() as usize ^ word.len() ^ usize::from(tag) << 3) as u64;
+    let slot = &mut cache.reasons[(key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize];
+    if slot.tag != tag || !std::ptr::eq(slot.word, word) {
+        let mut json = head.to_vec();
+        json_str_body(&mut json, word.as_bytes());
+        json.extend_from_slice(b"\",");
+        let Some(padded) = Padded::from_slice(&json) else {
+            out.extend_from_slice(&json);
+            return;
+        };
+        *slot = ReasonSlot {
+            tag,
+            word,
+            json: padded,
+        };
+    }
+    put_padded(out, &slot.json);
 }
 
 /// The bytes [`json_str`] escapes: a table, so the common clean string costs one lookup per byte.
@@ -771,11 +833,20 @@ static ESCAPE: [bool; 256] = {
 
 /// Appends `n` in decimal. Below 10^8 (lines, columns, lengths, offsets into files up to
 /// 100 MB) the digits are worked out all at once in a word and written with one 8-byte copy.
-#[inline]
+#[inline(always)]
 fn json_u64(out: &mut Vec<u8>, n: u64) {
     if n < 100_000_000 {
         put_digits(out, n as u32);
-    } else if n < 10_000_000_000_000_000 {
+    } else {
+        json_u64_big(out, n);
+    }
+}
+
+/// [`json_u64`] of 10^8 and more.
+#[cold]
+#[inline(never)]
+fn json_u64_big(out: &mut Vec<u8>, n: u64) {
+    if n < 10_000_000_000_000_000 {
         put_digits(out, (n / 100_000_000) as u32);
         out.extend_from_slice(&(digits8(n % 100_000_000) + ASCII_ZEROS).to_le_bytes());
     } else {
@@ -1174,10 +1245,18 @@ mod tests {
             Reason::Column("fødselsdato\u{1}"),
             Reason::ColumnNeg(""),
         ];
-        for r in reasons {
+        let long: &'static str = "a-word-too-long-to-keep-in-a-slot-of-the-cache-\"x\"";
+        let mut cache = Cache::new();
+        for r in reasons
+            .iter()
+            .chain(&[Reason::Rule(long)])
+            .cycle()
+            .take(100)
+        {
             let mut out = b"x".to_vec();
-            json_reason(&mut out, &r);
-            assert_eq!(out[1..], *serde_json::to_string(&r).unwrap().as_bytes());
+            json_reason(&mut out, r, &mut cache);
+            let want = serde_json::to_string(r).unwrap() + ",";
+            assert_eq!(out[1..], *want.as_bytes());
         }
     }
 
