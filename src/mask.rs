@@ -59,18 +59,13 @@ fn mask_custom(value: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Keeps the first `keep` ASCII digits and every non-digit byte; replaces later digits by `*`.
-/// A value of up to 64 bytes is copied whole and its later digits starred in place.
+/// A value of up to 64 bytes is classified and written eight bytes at a time.
 fn mask_after_digits(value: &[u8], keep: usize, out: &mut Vec<u8>) {
     if value.len() > 64 {
         return mask_after_digits_slow(value, keep, out);
     }
-    let mut digits = 0u64;
-    for (i, &b) in value.iter().enumerate() {
-        digits |= u64::from(b.is_ascii_digit()) << i;
-    }
-    let start = out.len();
-    out.extend_from_slice(value);
-    crate::kinds::star_ranks(&mut out[start..], digits, keep, 0);
+    let (_, digits) = crate::kinds::class_bits(value);
+    crate::kinds::star_into(value, digits, keep, 0, out);
 }
 
 /// [`mask_after_digits`] a byte at a time: long values, and the tests' reference.
