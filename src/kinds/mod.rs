@@ -173,7 +173,7 @@ fn classify8(x: u64) -> (u64, u64) {
     let le = |v: u64, c: u8| (ONES * u64::from(0x80 + c)).wrapping_sub(v) & HIGH;
     let low = x & !HIGH;
     let digit = ge(low, b'0') & le(low, b'9');
-    let folded = low | ONES * 0x20;
+    let folded = low | (ONES * 0x20);
     let letter = ge(folded, b'a') & le(folded, b'z');
     let ascii = !x & HIGH;
     (compact((digit | letter) & ascii), compact(digit & ascii))
@@ -214,7 +214,7 @@ pub(crate) fn star_into(
     let start = out.len();
     let blend = |i: usize| {
         let stars = SPREAD[((hide >> i) & 0xFF) as usize];
-        ((word_at(value, i) & !stars) | (stars & ONES * u64::from(b'*'))).to_le_bytes()
+        ((word_at(value, i) & !stars) | (stars & (ONES * u64::from(b'*')))).to_le_bytes()
     };
     let mut i = 0;
     while i + 8 <= n {
