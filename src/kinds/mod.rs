@@ -248,15 +248,16 @@ static SPREAD: [u64; 256] = {
 /// The set bits of `marked` but its first `keep_head` and its last `keep_tail`.
 #[inline]
 fn hidden(marked: u64, keep_head: usize, keep_tail: usize) -> u64 {
-    if keep_head.saturating_add(keep_tail) >= marked.count_ones() as usize {
-        return 0;
-    }
-    // More than `keep_head + keep_tail` bits are set: each loop clears one that is there.
+    // Clears the lowest set bit `keep_head` times and the highest `keep_tail` times; with no
+    // more than `keep_head + keep_tail` set, nothing is left.
     let mut hide = marked;
     for _ in 0..keep_head {
-        hide &= hide - 1;
+        hide &= hide.wrapping_sub(1);
     }
     for _ in 0..keep_tail {
+        if hide == 0 {
+            break;
+        }
         hide ^= 1 << (63 - hide.leading_zeros());
     }
     hide
