@@ -155,10 +155,25 @@ impl Printer {
     /// Writes a finding record by hand: on PII-dense input the records are most of the work,
     /// and a generic serializer costs several times this. Field order and escaping are those
     /// of `serde_json` (schema v1, `docs/output.md`); a test compares the two.
+    ///
+    /// One reservation up front covers a usual record, so the appends below rarely grow the
+    /// buffer; fixed pieces are constant-length copies the compiler inlines, and the pieces
+    /// of varying length from tables (kind and confidence, reasons, numbers) are written as a
+    /// whole padded block and the buffer cut back to their length.
     fn json_finding(&self, out: &mut Vec<u8>, place: &Place, f: &Finding) {
-        out.extend_from_slice(b"{\"type\":\"finding\",\"path\":");
-        json_path(out, &place.path);
-        json_place_rest(out, place);
+        CACHE.with_borrow_mut(|cache| self.json_finding_cached(out, place, f, cache));
+    }
+
+    /// [`Printer::json_finding`], with this thread's [`Cache`] in hand.
+    fn json_finding_cached(
+        &self,
+        out: &mut Vec<u8>,
+        place: &Place,
+        f: &Finding,
+        cache: &mut Cache,
+    ) {
+        out.reserve(RECORD_RESERVE);
+        json_head(out, place, cache);
         out.extend_from_slice(b",\"line\":");
         json_u64(out, f.line);
         out.extend_from_slice(b",\"column\":");
@@ -169,30 +184,28 @@ impl Printer {
         json_u64(out, u64::from(f.len));
         match &f.rule {
             // A built-in kind's name and the confidence are lower-case ASCII: no escapes.
-            None => {
-                out.extend_from_slice(b",\"kind\":\"");
-                out.extend_from_slice(f.kind.as_str().as_bytes());
-                out.push(b'"');
-            }
+            None => put_padded(
+                out,
+                &KIND_CONFIDENCE[f.kind as usize][f.confidence as usize],
+            ),
             Some(tag) => {
                 out.extend_from_slice(b",\"kind\":");
                 json_str(out, &tag.kind);
                 out.extend_from_slice(b",\"rule\":");
                 json_str(out, &tag.id);
+                put_padded(out, &CONFIDENCE_MATCH[f.confidence as usize]);
             }
         }
-        out.extend_from_slice(b",\"confidence\":\"");
-        out.extend_from_slice(f.confidence.as_str().as_bytes());
-        out.extend_from_slice(b"\",\"match\":");
         self.json_value(out, f);
         out.extend_from_slice(b",\"reasons\":[");
-        for (i, r) in f.reasons.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            json_reason(out, r);
+        for r in f.reasons.iter() {
+            json_reason(out, r, cache);
         }
-        out.push(b']');
+        // The comma after the last reason closes the list; none was written without reasons.
+        match out.last_mut() {
+            Some(last @ b',') => *last = b']',
+            _ => out.push(b']'),
+        }
         if let Some(fp) = &self.fingerprinter {
             out.extend_from_slice(b",\"fingerprint\":");
             json_str(out, &fp.fingerprint_of(f));
@@ -204,17 +217,17 @@ impl Printer {
         out.extend_from_slice(b"}\n");
     }
 
-    /// Appends the value as shown, as a JSON string: the mask is written straight into `out`
-    /// and escaped only if it holds a byte that needs it.
+    /// Appends the value as shown and its closing quote (the opening one is written with the
+    /// field's name): the mask is written straight into `out` and escaped only if it holds a
+    /// byte that needs it.
     fn json_value(&self, out: &mut Vec<u8>, f: &Finding) {
-        out.push(b'"');
         let start = out.len();
         if self.show_values {
             out.extend_from_slice(String::from_utf8_lossy(f.raw_value()).as_bytes());
         } else {
             crate::mask::mask_into(f.kind, f.raw_value(), out);
         }
-        if out[start..].iter().any(|&b| ESCAPE[usize::from(b)]) {
+        if !is_clean(&out[start..]) {
             let shown = out.split_off(start);
             json_str_body(out, &shown);
         }
@@ -456,25 +469,184 @@ impl Printer {
 }
 
 thread_local! {
-    /// The last path [`json_path`] escaped on this thread, and its JSON string.
-    static LAST_PATH: std::cell::RefCell<(String, Vec<u8>)> =
-        const { std::cell::RefCell::new((String::new(), Vec::new())) };
+    /// What the finding records written on this thread can reuse.
+    static CACHE: std::cell::RefCell<Cache> = const { std::cell::RefCell::new(Cache::new()) };
 }
 
-/// [`json_str`] of a finding's path. A file's findings come one after another on one worker, so
-/// the path is escaped once and its JSON string copied for the next finding of the same path
-/// (compared by content).
-fn json_path(out: &mut Vec<u8>, path: &str) {
-    LAST_PATH.with_borrow_mut(|(last, escaped)| {
-        if last != path || escaped.is_empty() {
-            last.clear();
-            last.push_str(path);
-            escaped.clear();
-            json_str(escaped, path);
-        }
-        out.extend_from_slice(escaped);
-    })
+/// Pieces of finding records kept for the next records of a thread: the head up to the last
+/// path, and the JSON of the reasons with a word met lately.
+struct Cache {
+    path: String,
+    head: Vec<u8>,
+    reasons: [ReasonSlot; REASON_SLOTS],
 }
+
+/// Reasons with a word whose JSON is kept: a direct-mapped table on the word's address.
+const REASON_SLOTS: usize = 64;
+
+/// The JSON (and the comma after it) of a reason with a word, by the reason's variant (`tag`,
+/// never 0 once filled) and its word. A word is a `&'static str`, so its address and length
+/// name its text for good: a slot is found by comparing those, not the text.
+#[derive(Clone, Copy)]
+struct ReasonSlot {
+    tag: u8,
+    word: &'static str,
+    json: Padded<48>,
+}
+
+impl Cache {
+    const fn new() -> Cache {
+        Cache {
+            path: String::new(),
+            head: Vec::new(),
+            reasons: [ReasonSlot {
+                tag: 0,
+                word: "",
+                json: Padded::new(&[]),
+            }; REASON_SLOTS],
+        }
+    }
+}
+
+/// The start of a finding record, up to the path: `{"type":"finding","path":`.
+const FINDING_HEAD: &[u8] = b"{\"type\":\"finding\",\"path\":";
+
+/// Appends a finding record's head: [`FINDING_HEAD`], the path as a JSON string, and the other
+/// fields of `place` ([`json_place_rest`]). A file's findings come one after another on one
+/// worker, so the head up to the path is built once and copied whole for the next finding of
+/// the same path (compared by content).
+fn json_head(out: &mut Vec<u8>, place: &Place, cache: &mut Cache) {
+    let path = place.path.as_str();
+    if cache.path != path || cache.head.is_empty() {
+        cache.path.clear();
+        cache.path.push_str(path);
+        cache.head.clear();
+        cache.head.extend_from_slice(FINDING_HEAD);
+        json_str(&mut cache.head, path);
+    }
+    out.extend_from_slice(&cache.head);
+    if place.member.is_some() || place.cell.is_some() {
+        json_place_rest(out, place);
+    }
+}
+
+/// [`json_str`] of a path, by way of the cached head of [`json_head`].
+#[cfg(test)]
+fn json_path(out: &mut Vec<u8>, path: &str) {
+    let mut head = Vec::new();
+    CACHE.with_borrow_mut(|cache| json_head(&mut head, &Place::new(path), cache));
+    out.extend_from_slice(&head[FINDING_HEAD.len()..]);
+}
+
+/// Bytes reserved before a finding record is written: more than a usual record takes.
+const RECORD_RESERVE: usize = 512;
+
+/// A short string of varying length kept in a block of fixed size, so that it is appended
+/// with one constant-length copy ([`put_padded`]).
+#[derive(Clone, Copy)]
+struct Padded<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Padded<N> {
+    /// `parts` joined, padded to `N` bytes (a compile error if they do not fit).
+    const fn new(parts: &[&[u8]]) -> Padded<N> {
+        let mut bytes = [0u8; N];
+        let mut len = 0;
+        let mut p = 0;
+        while p < parts.len() {
+            let part = parts[p];
+            let mut i = 0;
+            while i < part.len() {
+                bytes[len] = part[i];
+                len += 1;
+                i += 1;
+            }
+            p += 1;
+        }
+        Padded { bytes, len }
+    }
+
+    /// `bytes` padded, if they fit.
+    fn from_slice(bytes: &[u8]) -> Option<Padded<N>> {
+        let mut p = Padded {
+            bytes: [0; N],
+            len: bytes.len(),
+        };
+        p.bytes.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        Some(p)
+    }
+
+    #[cfg(test)]
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Appends `p`'s string: the whole block, then the buffer is cut back to the string's end.
+#[inline(always)]
+fn put_padded<const N: usize>(out: &mut Vec<u8>, p: &Padded<N>) {
+    let end = out.len() + p.len;
+    out.extend_from_slice(&p.bytes);
+    out.truncate(end);
+}
+
+/// The names of the built-in kinds, in declaration order (`Kind as usize`); a test holds them
+/// to [`Kind::as_str`].
+const KIND_NAMES: [&str; 12] = [
+    "iban",
+    "card",
+    "cpr",
+    "cpr-substitute",
+    "email",
+    "cvr",
+    "phone",
+    "bank-account",
+    "passport",
+    "driving-licence",
+    "ip",
+    "custom",
+];
+
+/// The confidences' names, in order (`Confidence as usize`).
+const CONFIDENCE_NAMES: [&str; 3] = ["low", "medium", "high"];
+
+/// `,"kind":"K","confidence":"C","match":"` for each built-in kind and confidence.
+static KIND_CONFIDENCE: [[Padded<64>; 3]; 12] = {
+    let mut t = [const { [const { Padded::new(&[]) }; 3] }; 12];
+    let mut k = 0;
+    while k < KIND_NAMES.len() {
+        let mut c = 0;
+        while c < 3 {
+            t[k][c] = Padded::new(&[
+                b",\"kind\":\"",
+                KIND_NAMES[k].as_bytes(),
+                b"\",\"confidence\":\"",
+                CONFIDENCE_NAMES[c].as_bytes(),
+                b"\",\"match\":\"",
+            ]);
+            c += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+/// `,"confidence":"C","match":"` for each confidence (after a user rule's kind and id).
+static CONFIDENCE_MATCH: [Padded<32>; 3] = {
+    let mut t = [const { Padded::new(&[]) }; 3];
+    let mut c = 0;
+    while c < 3 {
+        t[c] = Padded::new(&[
+            b",\"confidence\":\"",
+            CONFIDENCE_NAMES[c].as_bytes(),
+            b"\",\"match\":\"",
+        ]);
+        c += 1;
+    }
+    t
+};
 
 /// Writes the fields of `place` after `path`: `member`, then `table`, `field` and `key` of a
 /// cell (schema v1, `docs/output.md`). Nothing for a plain input.
@@ -524,7 +696,33 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// The inside of [`json_str`]: `bytes` escaped, without the quotes.
+#[inline]
 fn json_str_body(out: &mut Vec<u8>, bytes: &[u8]) {
+    if is_clean(bytes) {
+        out.extend_from_slice(bytes);
+    } else {
+        json_str_escaped(out, bytes);
+    }
+}
+
+/// Whether `bytes` need no escape in a JSON string: eight bytes at a time, the last eight
+/// (overlapping) for a tail, and a byte at a time below eight.
+#[inline]
+fn is_clean(bytes: &[u8]) -> bool {
+    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    if bytes.len() < 8 {
+        return !bytes.iter().any(|&b| ESCAPE[usize::from(b)]);
+    }
+    let mut chunks = bytes.chunks_exact(8);
+    if chunks.by_ref().any(|c| needs_escape8(word(c))) {
+        return false;
+    }
+    chunks.remainder().is_empty() || !needs_escape8(word(&bytes[bytes.len() - 8..]))
+}
+
+/// [`json_str_body`] of bytes that need an escape somewhere.
+#[cold]
+fn json_str_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     // Most strings need no escape: find that out eight bytes at a time and copy them whole.
     let clean_prefix = bytes
         .chunks_exact(8)
@@ -575,29 +773,49 @@ fn needs_escape8(x: u64) -> bool {
     (below(x, 0x20) | zero(x ^ (ONES * u64::from(b'"'))) | zero(x ^ (ONES * u64::from(b'\\')))) != 0
 }
 
-/// Appends a reason as a JSON string, spelled as its `Display` form (the schema's names);
-/// without the formatting machinery, which cost more than the rest of the record.
-fn json_reason(out: &mut Vec<u8>, r: &Reason) {
-    let (head, word): (&str, &str) = match r {
-        Reason::Date => ("date", ""),
-        Reason::Mod11 => ("mod11", ""),
-        Reason::ExceptionDate => ("exception-date", ""),
-        Reason::Jan1PossiblyExempt => ("jan1-possibly-exempt", ""),
-        Reason::NoMod11 => ("no-mod11", ""),
-        Reason::Separator => ("separator", ""),
-        Reason::Context(w) => ("context:", w),
-        Reason::ContextNeg(w) => ("context-neg:", w),
-        Reason::Rule(rule) => ("", rule),
-        Reason::Column(w) => ("column:", w),
-        Reason::ColumnNeg(w) => ("column-neg:", w),
-        Reason::IntLeadingZero => ("int-leading-zero", ""),
+/// Appends a reason as a JSON string, spelled as its `Display` form (the schema's names), and
+/// a comma; without the formatting machinery, which cost more than the rest of the record. A
+/// reason without a word is one padded copy, and so is one with a word found in `cache`.
+fn json_reason(out: &mut Vec<u8>, r: &Reason, cache: &mut Cache) {
+    type P = Padded<32>;
+    static DATE: P = P::new(&[b"\"date\","]);
+    static MOD11: P = P::new(&[b"\"mod11\","]);
+    static EXCEPTION_DATE: P = P::new(&[b"\"exception-date\","]);
+    static JAN1: P = P::new(&[b"\"jan1-possibly-exempt\","]);
+    static NO_MOD11: P = P::new(&[b"\"no-mod11\","]);
+    static SEPARATOR: P = P::new(&[b"\"separator\","]);
+    static INT_LEADING_ZERO: P = P::new(&[b"\"int-leading-zero\","]);
+    let (tag, head, word): (u8, &[u8], &'static str) = match *r {
+        Reason::Date => return put_padded(out, &DATE),
+        Reason::Mod11 => return put_padded(out, &MOD11),
+        Reason::ExceptionDate => return put_padded(out, &EXCEPTION_DATE),
+        Reason::Jan1PossiblyExempt => return put_padded(out, &JAN1),
+        Reason::NoMod11 => return put_padded(out, &NO_MOD11),
+        Reason::Separator => return put_padded(out, &SEPARATOR),
+        Reason::IntLeadingZero => return put_padded(out, &INT_LEADING_ZERO),
+        Reason::Context(w) => (1, b"\"context:", w),
+        Reason::ContextNeg(w) => (2, b"\"context-neg:", w),
+        Reason::Rule(rule) => (3, b"\"", rule),
+        Reason::Column(w) => (4, b"\"column:", w),
+        Reason::ColumnNeg(w) => (5, b"\"column-neg:", w),
     };
-    out.push(b'"');
-    out.extend_from_slice(head.as_bytes());
-    if !word.is_empty() {
-        json_str_body(out, word.as_bytes());
+    let key = (word.as_ptr() as usize ^ word.len() ^ usize::from(tag) << 3) as u64;
+    let slot = &mut cache.reasons[(key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize];
+    if slot.tag != tag || !std::ptr::eq(slot.word, word) {
+        let mut json = head.to_vec();
+        json_str_body(&mut json, word.as_bytes());
+        json.extend_from_slice(b"\",");
+        let Some(padded) = Padded::from_slice(&json) else {
+            out.extend_from_slice(&json);
+            return;
+        };
+        *slot = ReasonSlot {
+            tag,
+            word,
+            json: padded,
+        };
     }
-    out.push(b'"');
+    put_padded(out, &slot.json);
 }
 
 /// The bytes [`json_str`] escapes: a table, so the common clean string costs one lookup per byte.
@@ -613,8 +831,60 @@ static ESCAPE: [bool; 256] = {
     t
 };
 
-/// Appends `n` in decimal, two digits per division.
-fn json_u64(out: &mut Vec<u8>, mut n: u64) {
+/// Appends `n` in decimal. Below 10^8 (lines, columns, lengths, offsets into files up to
+/// 100 MB) the digits are worked out all at once in a word and written with one 8-byte copy.
+#[inline(always)]
+fn json_u64(out: &mut Vec<u8>, n: u64) {
+    if n < 100_000_000 {
+        put_digits(out, n as u32);
+    } else {
+        json_u64_big(out, n);
+    }
+}
+
+/// [`json_u64`] of 10^8 and more.
+#[cold]
+#[inline(never)]
+fn json_u64_big(out: &mut Vec<u8>, n: u64) {
+    if n < 10_000_000_000_000_000 {
+        put_digits(out, (n / 100_000_000) as u32);
+        out.extend_from_slice(&(digits8(n % 100_000_000) + ASCII_ZEROS).to_le_bytes());
+    } else {
+        json_u64_long(out, n);
+    }
+}
+
+const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// The eight decimal digits of `n` (< 10^8, zero-padded) as the byte values 0-9 of a word,
+/// the most significant in its lowest byte (the first in memory). Splits the number in halves,
+/// quarters and digits with multiplications that divide each lane at once (exact for these
+/// ranges: `x * 10486 >> 20` is `x / 100` for x < 10^4, `x * 103 >> 10` is `x / 10` for x < 100).
+#[inline(always)]
+fn digits8(n: u64) -> u64 {
+    debug_assert!(n < 100_000_000);
+    let halves = (n / 10_000) | ((n % 10_000) << 32);
+    let hundreds = ((halves * 10486) >> 20) & 0x0000_007F_0000_007F;
+    let quarters = hundreds | ((halves - 100 * hundreds) << 16);
+    let tens = ((quarters * 103) >> 10) & 0x000F_000F_000F_000F;
+    tens | ((quarters - 10 * tens) << 8)
+}
+
+/// Appends `n` (< 10^8) without leading zeros: all eight digits, shifted past the leading
+/// zeros, in one copy; the buffer is then cut back to the digits.
+#[inline(always)]
+fn put_digits(out: &mut Vec<u8>, n: u32) {
+    let d = digits8(u64::from(n));
+    // Leading zero digits: zero bytes at the low end; the last digit always counts.
+    let lead = (d | 1 << 56).trailing_zeros() / 8;
+    let end = out.len() + 8 - lead as usize;
+    out.extend_from_slice(&((d + ASCII_ZEROS) >> (8 * lead)).to_le_bytes());
+    out.truncate(end);
+}
+
+/// [`json_u64`] of numbers of 17 digits and more, two digits per division.
+#[cold]
+fn json_u64_long(out: &mut Vec<u8>, mut n: u64) {
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
                                 2021222324252627282930313233343536373839\
                                 4041424344454647484950515253545556575859\
@@ -913,6 +1183,98 @@ mod tests {
                     serde_json::to_string(&text).unwrap()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn word_at_a_time_numbers_agree_with_std() {
+        let check = |v: u64| {
+            let mut out = b"x".to_vec();
+            json_u64(&mut out, v);
+            assert_eq!(&out[1..], v.to_string().as_bytes(), "{v}");
+        };
+        for v in 0..200_000 {
+            check(v);
+        }
+        let mut ten = 1u64;
+        for _ in 0..20 {
+            for d in 0..1000 {
+                check(ten.saturating_add(d));
+                check(ten.saturating_sub(d));
+            }
+            ten = ten.saturating_mul(10);
+        }
+        let mut x = 0x853c_49e6_748f_ea9b_u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for shift in [0, 20, 30, 37, 44, 57] {
+                check(x >> shift);
+            }
+        }
+    }
+
+    #[test]
+    fn tables_spell_kinds_confidences_and_reasons_as_their_names() {
+        for &kind in Kind::ALL {
+            for conf in [Confidence::Low, Confidence::Medium, Confidence::High] {
+                let want = format!(
+                    ",\"kind\":\"{}\",\"confidence\":\"{}\",\"match\":\"",
+                    kind.as_str(),
+                    conf.as_str()
+                );
+                let got = KIND_CONFIDENCE[kind as usize][conf as usize].as_bytes();
+                assert_eq!(got, want.as_bytes());
+                let want = format!(",\"confidence\":\"{}\",\"match\":\"", conf.as_str());
+                assert_eq!(CONFIDENCE_MATCH[conf as usize].as_bytes(), want.as_bytes());
+            }
+        }
+        assert_eq!(KIND_NAMES.len(), Kind::ALL.len());
+        let reasons = [
+            Reason::Date,
+            Reason::Mod11,
+            Reason::ExceptionDate,
+            Reason::Jan1PossiblyExempt,
+            Reason::NoMod11,
+            Reason::Separator,
+            Reason::IntLeadingZero,
+            Reason::Context("cpr-nr"),
+            Reason::ContextNeg("kunde\"nr\\"),
+            Reason::Rule("issuer:visa"),
+            Reason::Column("fødselsdato\u{1}"),
+            Reason::ColumnNeg(""),
+        ];
+        let long: &'static str = "a-word-too-long-to-keep-in-a-slot-of-the-cache-\"x\"";
+        let mut cache = Cache::new();
+        for r in reasons
+            .iter()
+            .chain(&[Reason::Rule(long)])
+            .cycle()
+            .take(100)
+        {
+            let mut out = b"x".to_vec();
+            json_reason(&mut out, r, &mut cache);
+            let want = serde_json::to_string(r).unwrap() + ",";
+            assert_eq!(out[1..], *want.as_bytes());
+        }
+    }
+
+    #[test]
+    fn clean_check_agrees_with_the_escape_table() {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let mut bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            if len > 0 && x & 1 == 0 {
+                let at = (x >> 8) as usize % len;
+                bytes[at] = (x >> 16) as u8;
+            }
+            let want = !bytes.iter().any(|&b| ESCAPE[usize::from(b)]);
+            assert_eq!(is_clean(&bytes), want, "{bytes:?}");
         }
     }
 

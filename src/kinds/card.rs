@@ -301,8 +301,14 @@ pub fn mask(value: &[u8]) -> String {
 
 /// [`mask`], appended to `out` as bytes.
 pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
-    let n = value.iter().filter(|b| b.is_ascii_digit()).count();
-    let shown = if n >= 16 { 10 } else { n / 2 };
+    let shown = |n: usize| if n >= 16 { 10 } else { n / 2 };
+    if value.len() <= 64 {
+        let (alnum, digits) = super::class_bits(value);
+        let shown = shown(digits.count_ones() as usize);
+        let tail = shown.min(4);
+        return super::star_into(value, alnum, shown - tail, tail, out);
+    }
+    let shown = shown(value.iter().filter(|b| b.is_ascii_digit()).count());
     let tail = shown.min(4);
     super::mask_alnum_into(value, shown - tail, tail, out)
 }

@@ -302,11 +302,13 @@ pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
             out.extend_from_slice(b"***@");
             // Digits in a domain are rare and may be the very number the scan looks for
             // (`a@0101901238.dk`), so they are masked too; letters are kept.
-            out.extend(
-                value[at + 1..]
-                    .iter()
-                    .map(|&b| if b.is_ascii_digit() { b'*' } else { b }),
-            );
+            let domain = out.len();
+            out.extend_from_slice(&value[at + 1..]);
+            for b in &mut out[domain..] {
+                if b.is_ascii_digit() {
+                    *b = b'*';
+                }
+            }
         }
         _ => super::mask_alnum_into(value, 0, 0, out),
     }
