@@ -474,6 +474,235 @@ fn heads_sse2(hay: &[u8], p: usize, splats: &HeadSplats) -> bool {
     }
 }
 
+/// How many bytes on each side of a span the vector path of [`ContextMatcher::nearest`] reads:
+/// three blocks of 32. A matcher whose window plus longest word reaches farther uses the plain
+/// path.
+const SPAN: usize = 96;
+
+// The vector path tests the first 64 positions after a span for word starts.
+const _: () = assert!(WINDOW < 64 && WINDOW < SPAN);
+
+/// Which words may start at a position, judged by the position's first three bytes: Teddy's
+/// bucket tables (from Hyperscan; `aho-corasick` uses them too). The words' three-byte heads
+/// (ASCII lowercased, then bit 5 set: `b | 0x20`) are put in eight buckets; byte `k` of a head
+/// sets its bucket's bit at its low nibble in `low[k]` and at its high nibble in `high[k]`. A
+/// position passes when some bucket's bit survives the AND over the three bytes of both
+/// lookups: every position where a word matches (ASCII case-insensitively) passes, and, with at
+/// most eight heads, only those whose three bytes are a head. Setting bit 5 on the text too
+/// folds ASCII case, and `Ø` onto `ø` in UTF-8 (`C3 98`) and in Latin-1 (`D8`), so the heads
+/// fit the tables; the bytes it also folds together only let more positions pass.
+#[derive(Clone, Debug)]
+struct Teddy {
+    /// Per byte of the head, the bucket bits by low nibble, the 16 entries twice (one copy per
+    /// 128-bit lane of a shuffle).
+    low: [[u8; 32]; 3],
+    /// The same by high nibble.
+    high: [[u8; 32]; 3],
+}
+
+impl Teddy {
+    /// The tables for `patterns` (none empty). Words shorter than three bytes test only as many
+    /// bytes as the shortest has; the rest of the tables pass everything.
+    fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Teddy {
+        let m = patterns
+            .iter()
+            .map(|p| p.as_ref().len())
+            .min()
+            .unwrap_or(0)
+            .min(3);
+        let mut heads: Vec<Vec<u8>> = patterns
+            .iter()
+            .map(|p| p.as_ref()[..m].iter().map(|b| b | 0x20).collect())
+            .collect();
+        heads.sort_unstable();
+        heads.dedup();
+        let mut t = Teddy {
+            low: [[0xff; 32]; 3],
+            high: [[0xff; 32]; 3],
+        };
+        for k in 0..m {
+            t.low[k] = [0; 32];
+            t.high[k] = [0; 32];
+        }
+        // Neighbours in sorted order share leading bytes: a bucket of them adds few nibbles.
+        for (j, head) in heads.iter().enumerate() {
+            let bit = 1u8 << (j * 8 / heads.len());
+            for (k, &b) in head.iter().enumerate() {
+                for lane in [0, 16] {
+                    t.low[k][lane + usize::from(b & 15)] |= bit;
+                    t.high[k][lane + usize::from(b >> 4)] |= bit;
+                }
+            }
+        }
+        t
+    }
+
+    /// Whether a word may start with `bytes` (the vector test, one position).
+    #[cfg(test)]
+    fn passes(&self, bytes: [u8; 3]) -> bool {
+        let mut acc = 0xff;
+        for (k, b) in bytes.into_iter().enumerate() {
+            let f = b | 0x20;
+            acc &= self.low[k][usize::from(f & 15)] & self.high[k][usize::from(f >> 4)];
+        }
+        acc != 0
+    }
+}
+
+/// Nibble tables of the bytes that are not word bytes (see [`is_word_byte`]): `b` is one when
+/// `low[b & 15] & high[b >> 4]` is not zero. High nibbles with the same row of low nibbles
+/// share a bit; there are four such rows, so the test is exact.
+fn gap_tables() -> ([u8; 32], [u8; 32]) {
+    let row =
+        |h: u8| -> u16 { (0..16u8).fold(0, |r, l| r | u16::from(!is_word_byte(h << 4 | l)) << l) };
+    let mut rows: Vec<u16> = (0..16).map(row).filter(|&r| r != 0).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    assert!(rows.len() <= 8, "word bytes need at most eight rows");
+    let (mut low, mut high) = ([0u8; 32], [0u8; 32]);
+    for h in 0..16u8 {
+        let r = row(h);
+        if let Some(bit) = rows.iter().position(|&x| x == r) {
+            for lane in [0, 16] {
+                high[lane + usize::from(h)] = 1 << bit;
+                for l in 0..16 {
+                    if r >> l & 1 == 1 {
+                        low[lane + l] |= 1 << bit;
+                    }
+                }
+            }
+        }
+    }
+    (low, high)
+}
+
+/// Whether no word can start at a word boundary inside another word (after a byte of it that
+/// is not a word byte: `cpr-nr` holds `nr` after `-`). Then a match that does not start at a
+/// word boundary never covers a reportable one, and the search may skip every position that is
+/// not a word boundary and still report the same matches there. `credit card` (card words)
+/// holds `card`, so those words are searched position by position.
+fn no_word_starts_inside_a_word(patterns: &[Vec<u8>]) -> bool {
+    patterns.iter().all(|a| {
+        (1..a.len()).all(|k| {
+            is_word_byte(a[k - 1])
+                || patterns.iter().all(|b| {
+                    let n = b.len().min(a.len() - k);
+                    !a[k..k + n].eq_ignore_ascii_case(&b[..n])
+                })
+        })
+    })
+}
+
+/// The vector path of [`ContextMatcher`]: Teddy tables for every word and for the positive
+/// ones, and whether positions off a word boundary may be skipped.
+#[derive(Clone, Debug)]
+struct Fast {
+    all: Teddy,
+    /// `None` when the matcher has no positive word.
+    positive: Option<Teddy>,
+    /// [`no_word_starts_inside_a_word`] holds for the words.
+    boundary_only: bool,
+    /// [`gap_tables`].
+    gap: ([u8; 32], [u8; 32]),
+}
+
+/// The block filter of [`ContextMatcher::nearest`]: AVX2 tests 32 positions at once. AVX2 is
+/// detected at run time; without it (and on other architectures) the plain path runs.
+mod avx2 {
+    /// Whether the vector path can run on this CPU.
+    pub fn available() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::is_x86_feature_detected!("avx2")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    /// For the [`super::SPAN`] positions before `start` and those from `end`: the bit sets of
+    /// those where a word of `teddy` may start (and, with `boundary_only`, that follow a byte
+    /// that is not a word byte), and of those holding `\n`. The right side's starts are given
+    /// for its first 64 positions only (words start at most [`super::WINDOW`] bytes after the
+    /// span). `fast` exists only when [`available`] said yes.
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    pub fn sides(
+        fast: &super::Fast,
+        teddy: &super::Teddy,
+        hay: &[u8],
+        (start, end): (usize, usize),
+        boundary_only: bool,
+    ) -> [(u128, u128); 2] {
+        assert!(start > super::SPAN && end + super::SPAN + 2 <= hay.len());
+        // SAFETY: `fast` is built only after `available()` detected AVX2; the loads read 32
+        // bytes from `start - SPAN - 1` up to `start + 2 - 32` and from `end - 1` up to
+        // `end + SPAN + 2 - 32`, inside `hay` by the assertion above, unaligned.
+        unsafe { sides_avx2(fast, teddy, hay.as_ptr(), (start, end), boundary_only) }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn sides_avx2(
+        fast: &super::Fast,
+        teddy: &super::Teddy,
+        hay: *const u8,
+        (start, end): (usize, usize),
+        boundary_only: bool,
+    ) -> [(u128, u128); 2] {
+        use std::arch::x86_64::{
+            __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8,
+            _mm256_or_si256, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_shuffle_epi8,
+            _mm256_srli_epi16,
+        };
+        let load = |q: *const u8| _mm256_loadu_si256(q as *const __m256i);
+        let table = |k: usize| (load(teddy.low[k].as_ptr()), load(teddy.high[k].as_ptr()));
+        let (tables, gap) = (
+            [table(0), table(1), table(2)],
+            (load(fast.gap.0.as_ptr()), load(fast.gap.1.as_ptr())),
+        );
+        let nibbles = _mm256_set1_epi8(0x0f);
+        let look = |v: __m256i, (low, high): (__m256i, __m256i)| {
+            let lo = _mm256_shuffle_epi8(low, _mm256_and_si256(v, nibbles));
+            let hi = _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibbles));
+            _mm256_and_si256(lo, hi)
+        };
+        let (fold, zero, newline) = (
+            _mm256_set1_epi8(0x20),
+            _mm256_setzero_si256(),
+            _mm256_set1_epi8(b'\n' as i8),
+        );
+        // The starts of the 32 positions from `p`.
+        let starts = |p: *const u8| {
+            let mut buckets = look(_mm256_or_si256(load(p), fold), tables[0]);
+            for (k, &t) in tables.iter().enumerate().skip(1) {
+                buckets = _mm256_and_si256(buckets, look(_mm256_or_si256(load(p.add(k)), fold), t));
+            }
+            let mut miss = _mm256_cmpeq_epi8(buckets, zero);
+            if boundary_only {
+                miss = _mm256_or_si256(miss, _mm256_cmpeq_epi8(look(load(p.sub(1)), gap), zero));
+            }
+            u128::from(!(_mm256_movemask_epi8(miss) as u32))
+        };
+        let lines = |p: *const u8| {
+            u128::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(load(p), newline)) as u32)
+        };
+        let (mut left, mut left_lines, mut right, mut right_lines) = (0, 0, 0, 0);
+        for b in 0..3 {
+            let p = hay.add(start - super::SPAN + 32 * b);
+            left |= starts(p) << (32 * b);
+            left_lines |= lines(p) << (32 * b);
+            let p = hay.add(end + 32 * b);
+            if b < 2 {
+                right |= starts(p) << (32 * b);
+            }
+            right_lines |= lines(p) << (32 * b);
+        }
+        [(left, left_lines), (right, right_lines)]
+    }
+}
+
 /// Finds context words in a window around a span.
 #[derive(Clone, Debug)]
 pub struct ContextMatcher {
@@ -487,6 +716,8 @@ pub struct ContextMatcher {
     positive_heads: Option<Vec<[u8; 3]>>,
     /// Each head's three bytes, each repeated sixteen times, for the vector test.
     head_splats: HeadSplats,
+    /// The vector path, when the CPU has AVX2 and the window fits [`SPAN`].
+    fast: Option<Fast>,
 }
 
 /// Sixteen copies of a byte, aligned so a vector compare can read it from memory.
@@ -510,6 +741,16 @@ fn head_splats(heads: &[[u8; 3]]) -> HeadSplats {
             .unwrap_or(last)
             .map(|b| Splat([b; 16]))
     })
+}
+
+/// The positions from `base` (bit `i` for `base + i`) where a word may start on one side of a
+/// span, and the end of the window on that side.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, Debug)]
+struct Starts {
+    base: usize,
+    bits: u128,
+    to: usize,
 }
 
 /// The context words found near a span: the nearest of each polarity.
@@ -547,12 +788,26 @@ impl ContextMatcher {
         heads.sort_unstable();
         heads.dedup();
         let head_splats = head_splats(&heads);
+        let positive: Vec<&Vec<u8>> = patterns
+            .iter()
+            .zip(&owners)
+            .filter(|(_, w)| w.polarity == Polarity::Positive)
+            .map(|(p, _)| p)
+            .collect();
+        let fast =
+            (!patterns.is_empty() && WINDOW + longest <= SPAN && avx2::available()).then(|| Fast {
+                all: Teddy::new(&patterns),
+                positive: (!positive.is_empty()).then(|| Teddy::new(&positive)),
+                boundary_only: no_word_starts_inside_a_word(&patterns),
+                gap: gap_tables(),
+            });
         ContextMatcher {
             search: WordSearch::new(&patterns),
             words: owners,
             longest,
             positive_heads: (!short && heads.len() <= MAX_HEADS).then_some(heads),
             head_splats,
+            fast,
         }
     }
 
@@ -563,6 +818,17 @@ impl ContextMatcher {
     pub fn nearby_if_positive(&self, hay: &[u8], start: usize, end: usize) -> Nearby {
         if self.words.is_empty() {
             return Nearby::default();
+        }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(fast) = self.fast_fits(hay, start, end) {
+            let Some(positive) = &fast.positive else {
+                return Nearby::default();
+            };
+            let (left, right) = self.starts(fast, positive, true, hay, start, end);
+            if left.bits == 0 && right.bits == 0 {
+                return Nearby::default();
+            }
+            return self.nearest(hay, start, end).0;
         }
         let window = self.window(hay, start, end);
         if let Some(heads) = &self.positive_heads {
@@ -597,7 +863,126 @@ impl ContextMatcher {
         if self.words.is_empty() {
             return (Nearby::default(), [usize::MAX; 2]);
         }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(fast) = self.fast_fits(hay, start, end) {
+            return self.nearest_fast(fast, hay, start, end);
+        }
         self.nearest_in(hay, start, end, self.window(hay, start, end))
+    }
+
+    /// The vector path, when the CPU has it and `hay` holds [`SPAN`] bytes and a few more on
+    /// each side of the span.
+    #[inline]
+    fn fast_fits(&self, hay: &[u8], start: usize, end: usize) -> Option<&Fast> {
+        self.fast
+            .as_ref()
+            .filter(|_| start > SPAN && end + SPAN + 2 <= hay.len())
+    }
+
+    /// The positions where a word of `teddy` may start on each side of the span, within the
+    /// window (as [`ContextMatcher::window`] bounds it, and on the right no more than
+    /// [`WINDOW`] bytes after the span), from one vector pass over [`SPAN`] bytes each side.
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn starts(
+        &self,
+        fast: &Fast,
+        teddy: &Teddy,
+        boundary_only: bool,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+    ) -> (Starts, Starts) {
+        let reach = WINDOW + self.longest;
+        let base = start - SPAN;
+        let [(left, left_lines), (right, right_lines)] =
+            avx2::sides(fast, teddy, hay, (start, end), boundary_only);
+        // The window: after the last line end at most `reach` before the span, before the
+        // first one at most `reach` after it.
+        let left_lines = left_lines & !0u128 << (SPAN - reach);
+        let lo = match left_lines {
+            0 => SPAN - reach,
+            l => 128 - l.leading_zeros() as usize,
+        };
+        let right_lines = right_lines & ((1u128 << reach) - 1);
+        let hi = match right_lines {
+            0 => reach,
+            l => l.trailing_zeros() as usize,
+        };
+        let stop = hi.min(WINDOW + 1);
+        (
+            Starts {
+                base,
+                bits: left & !0u128 << lo,
+                to: start,
+            },
+            Starts {
+                base: end,
+                bits: right & ((1u128 << stop) - 1),
+                to: end + hi,
+            },
+        )
+    }
+
+    /// [`ContextMatcher::nearest`] by the vector path: the positions a word may start at on
+    /// each side are tested in order as [`WordSearch::for_each`] tests them (a match covers
+    /// the positions after its start); the others cannot start a reportable word.
+    #[cfg(target_arch = "x86_64")]
+    fn nearest_fast(
+        &self,
+        fast: &Fast,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+    ) -> (Nearby, [usize; 2]) {
+        let mut found = Nearby::default();
+        let mut best = [usize::MAX; 2];
+        let sides = self.starts(fast, &fast.all, fast.boundary_only, hay, start, end);
+        for Starts { base, mut bits, to } in <[Starts; 2]>::from(sides) {
+            let mut at = base;
+            while bits != 0 {
+                let p = base + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if p < at || !self.search.may_start(hay[p], hay[p + 1]) {
+                    continue;
+                }
+                if let Some((len, i)) = self.search.longest_at(hay, p, to) {
+                    self.keep(hay, start, end, (p, p + len, i), &mut found, &mut best);
+                    at = p + len;
+                }
+            }
+        }
+        (found, best)
+    }
+
+    /// Keeps the word `i` found at `hay[ws..we]` when it is at a word boundary, within
+    /// [`WINDOW`] of `hay[start..end]` and nearer than the one of its polarity kept so far.
+    #[inline]
+    fn keep(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        (ws, we, i): (usize, usize, usize),
+        found: &mut Nearby,
+        best: &mut [usize; 2],
+    ) {
+        let word = self.words[i];
+        if !self.at_boundary(hay, ws, we, word) {
+            return;
+        }
+        let gap = if we <= start { start - we } else { ws - end };
+        if gap > WINDOW {
+            return;
+        }
+        let slot = (word.polarity == Polarity::Negative) as usize;
+        if gap < best[slot] {
+            best[slot] = gap;
+            match word.polarity {
+                Polarity::Positive => found.positive = Some(word.canonical),
+                Polarity::Negative => found.negative = Some(word.canonical),
+            }
+        }
     }
 
     /// [`ContextMatcher::nearest`] in the window `(lo, hi)` already worked out for the span.
@@ -615,22 +1000,7 @@ impl ContextMatcher {
         for (side, stop) in [(lo..start, start), (end..hi, end + WINDOW + 1)] {
             self.search
                 .for_each(hay, side.start, side.end, stop, |ws, we, i| {
-                    let word = self.words[i];
-                    if !self.at_boundary(hay, ws, we, word) {
-                        return;
-                    }
-                    let gap = if we <= start { start - we } else { ws - end };
-                    if gap > WINDOW {
-                        return;
-                    }
-                    let slot = (word.polarity == Polarity::Negative) as usize;
-                    if gap < best[slot] {
-                        best[slot] = gap;
-                        match word.polarity {
-                            Polarity::Positive => found.positive = Some(word.canonical),
-                            Polarity::Negative => found.negative = Some(word.canonical),
-                        }
-                    }
+                    self.keep(hay, start, end, (ws, we, i), &mut found, &mut best)
                 });
         }
         (found, best)
@@ -893,6 +1263,200 @@ mod tests {
                 "round {round}"
             );
         }
+    }
+
+    #[test]
+    fn teddy_passes_every_position_a_word_matches_at_and_only_heads_when_eight_or_fewer() {
+        let alphabet = b"abAB-. 1\xc3\xb8\x98\xd8\xf8";
+        let mut rng = Rng(0x0dd_b1a5_e5ee_d5ed);
+        for _ in 0..3000 {
+            let count = 1 + rng.next() as usize % 12;
+            let patterns: Vec<Vec<u8>> = (0..count)
+                .map(|_| {
+                    let len = 1 + rng.next() as usize % 5;
+                    (0..len).map(|_| rng.pick(alphabet)).collect()
+                })
+                .collect();
+            let teddy = Teddy::new(&patterns);
+            let m = patterns.iter().map(Vec::len).min().unwrap_or(0).min(3);
+            let mut heads: Vec<Vec<u8>> = patterns
+                .iter()
+                .map(|p| p[..m].iter().map(|b| b | 0x20).collect())
+                .collect();
+            heads.sort_unstable();
+            heads.dedup();
+            for _ in 0..20 {
+                let bytes: [u8; 3] = std::array::from_fn(|_| rng.pick(alphabet));
+                let matches = patterns.iter().any(|p| {
+                    let n = p.len().min(3);
+                    bytes[..n].eq_ignore_ascii_case(&p[..n])
+                });
+                let passes = teddy.passes(bytes);
+                if matches {
+                    assert!(passes, "{bytes:?} starts one of {patterns:?}");
+                }
+                if heads.len() <= 8 {
+                    let folded: Vec<u8> = bytes[..m].iter().map(|b| b | 0x20).collect();
+                    assert_eq!(passes, heads.contains(&folded), "{bytes:?} {heads:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gap_tables_hold_exactly_the_bytes_that_are_not_word_bytes() {
+        let (low, high) = gap_tables();
+        for b in 0..=255u8 {
+            let gap = low[usize::from(b & 15)] & high[usize::from(b >> 4)] != 0;
+            assert_eq!(gap, !is_word_byte(b), "{b:#x}");
+            let gap = low[16 + usize::from(b & 15)] & high[16 + usize::from(b >> 4)] != 0;
+            assert_eq!(gap, !is_word_byte(b), "{b:#x}, upper lane");
+        }
+    }
+
+    #[test]
+    fn only_words_holding_another_word_after_a_gap_need_every_position_searched() {
+        let safe = |words: &[Word]| {
+            let patterns: Vec<Vec<u8>> =
+                words.iter().flat_map(|w| spellings(w.canonical)).collect();
+            no_word_starts_inside_a_word(&patterns)
+        };
+        assert!(safe(CPR_WORDS));
+        assert!(safe(crate::kinds::phone::WORDS));
+        // `credit card` holds `card`; `e-cpr` holds `cpr`.
+        assert!(!safe(crate::kinds::card::WORDS));
+        assert!(!safe(
+            &[CPR_WORDS, crate::kinds::substitute::EXTRA_WORDS].concat()
+        ));
+        assert!(!safe(&[pos("ab-cd", true), neg("CD", true)]));
+        assert!(safe(&[
+            pos("ab-cd", true),
+            neg("cx", true),
+            neg("bc", true)
+        ]));
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn vector_sides_agree_with_the_scalar_tests_of_each_position() {
+        if !avx2::available() {
+            return;
+        }
+        let m = ContextMatcher::new(CPR_WORDS);
+        let fast = m.fast.as_ref().expect("the vector path is built");
+        let alphabet = b"cCpPrR-. \n;:x1\xc3\xb8\xf8";
+        let mut rng = Rng(0xfeed_f00d_0bad_cafe);
+        for round in 0..2000 {
+            let hay: Vec<u8> = (0..260).map(|_| rng.pick(alphabet)).collect();
+            let start = SPAN + 1 + rng.next() as usize % 40;
+            let end = start + 1 + rng.next() as usize % 20;
+            let boundary = round % 2 == 0;
+            let [(left, left_lines), (right, right_lines)] =
+                avx2::sides(fast, &fast.all, &hay, (start, end), boundary);
+            let bits = |from: usize, n: usize, test: &dyn Fn(usize) -> bool| {
+                (0..n).fold(0u128, |acc, i| acc | u128::from(test(from + i)) << i)
+            };
+            let starts = |p: usize| {
+                fast.all.passes([hay[p], hay[p + 1], hay[p + 2]])
+                    && (!boundary || !is_word_byte(hay[p - 1]))
+            };
+            let line = |p: usize| hay[p] == b'\n';
+            assert_eq!(left, bits(start - SPAN, SPAN, &starts), "round {round}");
+            assert_eq!(left_lines, bits(start - SPAN, SPAN, &line));
+            assert_eq!(right, bits(end, 64, &starts), "round {round}");
+            assert_eq!(right_lines, bits(end, SPAN, &line));
+        }
+    }
+
+    /// The vector path of `nearest` (and of `nearby_if_positive`) must answer exactly what the
+    /// plain search over the window does, for lists that may skip positions off a word boundary
+    /// and lists that may not, whatever the text around the span.
+    #[test]
+    fn the_vector_path_finds_what_the_plain_search_finds_on_random_lines() {
+        if !avx2::available() {
+            return;
+        }
+        let mut lists: Vec<Vec<Word>> = vec![
+            CPR_WORDS.to_vec(),
+            crate::kinds::phone::WORDS.to_vec(),
+            crate::kinds::card::WORDS.to_vec(),
+            crate::kinds::iban::WORDS.to_vec(),
+            crate::kinds::cvr::WORDS.to_vec(),
+            [CPR_WORDS, crate::kinds::substitute::EXTRA_WORDS].concat(),
+        ];
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        // Random lists over a small alphabet: words overlap, hold gaps and each other.
+        let alphabet = ["a", "b", "A", "-", " ", ".", "ø", "c"];
+        for _ in 0..40 {
+            let count = 1 + rng.next() as usize % 8;
+            let words: Vec<Word> = (0..count)
+                .map(|_| {
+                    let len = 1 + rng.next() as usize % 6;
+                    let text: String = (0..len).map(|_| rng.pick(&alphabet)).collect();
+                    let text: &'static str = Box::leak(text.into_boxed_str());
+                    let stem = rng.next().is_multiple_of(2);
+                    if rng.next().is_multiple_of(2) {
+                        pos(text, stem)
+                    } else {
+                        neg(text, stem)
+                    }
+                })
+                .collect();
+            lists.push(words);
+        }
+        let mut checked = [0usize; 2];
+        for (n, words) in lists.iter().enumerate() {
+            let m = ContextMatcher::new(words);
+            let Some(fast) = &m.fast else { continue };
+            checked[usize::from(fast.boundary_only)] += 1;
+            let patterns: Vec<Vec<u8>> =
+                words.iter().flat_map(|w| spellings(w.canonical)).collect();
+            for round in 0..300 {
+                let mut hay = Vec::new();
+                while hay.len() < 320 {
+                    let p = &patterns[rng.next() as usize % patterns.len()];
+                    let cut = rng.next() as usize % (p.len() + 1);
+                    let piece = if rng.next().is_multiple_of(2) {
+                        &p[..]
+                    } else {
+                        &p[cut..]
+                    };
+                    for &b in piece {
+                        hay.push(if rng.next().is_multiple_of(3) {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b
+                        });
+                    }
+                    for _ in 0..rng.next() % 3 {
+                        hay.push(rng.pick(b" -.:;x0ab\n\xc3"));
+                    }
+                }
+                for _ in 0..8 {
+                    let start = SPAN + 1 + rng.next() as usize % 100;
+                    let end = start + 1 + rng.next() as usize % 12;
+                    if end + SPAN + 2 > hay.len() {
+                        continue;
+                    }
+                    let plain = m.nearest_in(&hay, start, end, m.window(&hay, start, end));
+                    assert_eq!(
+                        m.nearest(&hay, start, end),
+                        plain,
+                        "list {n} round {round}: {start}..{end} in {hay:?}"
+                    );
+                    let quick = m.nearby_if_positive(&hay, start, end);
+                    if plain.0.positive.is_some() {
+                        assert_eq!(quick, plain.0, "list {n} round {round}");
+                    } else {
+                        assert_eq!(quick.positive, None, "list {n} round {round}");
+                    }
+                }
+            }
+        }
+        assert!(
+            checked[0] > 3 && checked[1] > 3,
+            "both kinds of list: {checked:?}"
+        );
     }
 
     fn near(text: &str) -> Nearby {

@@ -125,14 +125,37 @@ pub const ROLE_ACCOUNTS: &[&str] = &[
     "bounces",
 ];
 
+/// [`CLASS`] bit of a local part byte: ASCII letters, digits and `. _ - + '`.
+const LOCAL: u8 = 1;
+/// [`CLASS`] bit of a domain label byte: ASCII letters, digits and `-`.
+const LABEL: u8 = 2;
+
+/// The grammar's byte classes by byte, so the scans over an address test each byte with one
+/// lookup instead of a chain of comparisons.
+static CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+' | b'\'') {
+            class[i] |= LOCAL;
+        }
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            class[i] |= LABEL;
+        }
+        i += 1;
+    }
+    class
+};
+
 #[inline]
 fn is_local_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+' | b'\'')
+    CLASS[usize::from(b)] & LOCAL != 0
 }
 
 #[inline]
 fn is_label_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-'
+    CLASS[usize::from(b)] & LABEL != 0
 }
 
 /// Whether the non-ASCII byte at `hay[at]` starts a letter that would continue a host name:
@@ -163,9 +186,11 @@ fn tld_ok(tld: &[u8]) -> bool {
     if tld.len() > 8 {
         return true;
     }
-    let mut bytes = [0u8; 8];
-    bytes[..tld.len()].copy_from_slice(tld);
-    let key = crate::context::lower8(u64::from_le_bytes(bytes));
+    let packed = tld
+        .iter()
+        .enumerate()
+        .fold(0u64, |key, (i, &b)| key | u64::from(b) << (8 * i));
+    let key = crate::context::lower8(packed);
     !EXTENSION_KEYS.contains(&key)
 }
 
@@ -190,16 +215,45 @@ static EXTENSION_KEYS: [u64; FILE_EXTENSIONS.len()] = {
 /// or in dash-separated groups (the UUID of a `Message-ID: <…@mail.example.dk>`, a hash), with
 /// at least one digit and one letter so a word or a number is not taken for one.
 fn is_machine_id(local: &[u8]) -> bool {
-    let hex = local.iter().filter(|b| b.is_ascii_hexdigit()).count();
-    hex >= 16
+    // A person's local part is usually shorter than 16 bytes or holds a letter past `f`: the
+    // cheap tests go first.
+    local.len() >= 16
         && local.iter().all(|&b| b.is_ascii_hexdigit() || b == b'-')
+        && local.iter().filter(|b| b.is_ascii_hexdigit()).count() >= 16
         && local.iter().any(u8::is_ascii_digit)
         && local.iter().any(u8::is_ascii_alphabetic)
 }
 
+/// For each first letter `a`..`z` of a role account, bit `n` set when one of `n` bytes starts
+/// with it: one lookup rules out nearly every person's local part before the list is compared.
+static ROLE_SHAPES: [u32; 26] = {
+    let mut shapes = [0u32; 26];
+    let mut i = 0;
+    while i < ROLE_ACCOUNTS.len() {
+        let role = ROLE_ACCOUNTS[i].as_bytes();
+        assert!(role[0].is_ascii_lowercase() && role.len() < 32);
+        shapes[(role[0] - b'a') as usize] |= 1 << role.len();
+        i += 1;
+    }
+    shapes
+};
+
 /// Whether a local part names a system or role mailbox.
 fn is_role_account(local: &[u8]) -> bool {
-    let base = local.split(|&b| b == b'+').next().unwrap_or(local);
+    // Local parts are short: a plain loop beats `memchr`'s set-up.
+    let base = local
+        .iter()
+        .position(|&b| b == b'+')
+        .map_or(local, |plus| &local[..plus]);
+    let Some(first) = base.first().map(u8::to_ascii_lowercase) else {
+        return false;
+    };
+    if !first.is_ascii_lowercase()
+        || base.len() >= 32
+        || ROLE_SHAPES[usize::from(first - b'a')] >> base.len() & 1 == 0
+    {
+        return false;
+    }
     ROLE_ACCOUNTS
         .iter()
         .any(|role| role.as_bytes().eq_ignore_ascii_case(base))
@@ -215,9 +269,11 @@ pub fn at_at_sign(hay: &[u8], at: usize, _ctx: Context) -> Option<Match> {
         return None;
     }
 
-    // Local part.
+    // Local part: the run of local part bytes before the `@`, looked at up to one byte past
+    // the longest allowed.
+    let floor = at.saturating_sub(MAX_LOCAL + 1);
     let mut run = at - 1;
-    while run > 0 && at - run <= MAX_LOCAL && is_local_byte(hay[run - 1]) {
+    while run > floor && is_local_byte(hay[run - 1]) {
         run -= 1;
     }
     if at - run > MAX_LOCAL {
@@ -241,12 +297,15 @@ pub fn at_at_sign(hay: &[u8], at: usize, _ctx: Context) -> Option<Match> {
     let mut labels = 0usize;
     let mut last = p..p;
     loop {
+        // A label byte at `cap` makes the label or the address too long.
         let label_start = p;
-        while p < hay.len() && is_label_byte(hay[p]) {
+        let cap = (label_start + MAX_LABEL).min(limit);
+        let bound = hay.len().min(cap + 1);
+        while p < bound && is_label_byte(hay[p]) {
             p += 1;
-            if p - label_start > MAX_LABEL || p > limit {
-                return None;
-            }
+        }
+        if p > cap {
+            return None;
         }
         if p == label_start || hay[label_start] == b'-' || hay[p - 1] == b'-' {
             return None;
@@ -517,6 +576,111 @@ mod tests {
         let local = "a".repeat(64);
         let addr = format!("{local}@example.dk");
         assert_eq!(one(&format!(" {addr} ")), Some(addr.clone()));
+    }
+
+    /// The bounded scans must stop exactly where the limits are: every local part length up
+    /// to past 64, labels around 63 and whole addresses around 254 bytes.
+    #[test]
+    fn bounded_scans_accept_exactly_the_lengths_within_every_limit() {
+        for local in 1..=70 {
+            for (a, b, c) in [
+                (10, 10, 10),
+                (62, 63, 64),
+                (63, 63, 50),
+                (63, 63, 58),
+                (63, 63, 59),
+            ] {
+                for sep in [" ", "\n", ""] {
+                    let labels = ["b".repeat(a), "c".repeat(b), "d".repeat(c)].join(".");
+                    let addr = format!("{}@{labels}.dk", "a".repeat(local));
+                    let ok = local <= MAX_LOCAL
+                        && [a, b, c].iter().all(|&n| n <= MAX_LABEL)
+                        && addr.len() <= MAX_TOTAL;
+                    assert_eq!(
+                        one(&format!("{sep}{addr}{sep}")),
+                        ok.then(|| addr.clone()),
+                        "local {local}, labels {a} {b} {c}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn class_table_agrees_with_the_grammar_for_every_byte() {
+        for b in 0..=255u8 {
+            let alnum = b.is_ascii_alphanumeric();
+            assert_eq!(is_local_byte(b), alnum || b".-_+'".contains(&b), "{b:#x}");
+            assert_eq!(is_label_byte(b), alnum || b == b'-', "{b:#x}");
+        }
+    }
+
+    /// The shape table may only rule out local parts the list does not hold.
+    #[test]
+    fn role_shapes_rule_out_only_local_parts_the_list_does_not_hold() {
+        let reference = |local: &[u8]| {
+            let base = local.split(|&b| b == b'+').next().unwrap_or(local);
+            ROLE_ACCOUNTS
+                .iter()
+                .any(|role| role.as_bytes().eq_ignore_ascii_case(base))
+        };
+        let mut locals: Vec<Vec<u8>> = Vec::new();
+        for role in ROLE_ACCOUNTS {
+            let r = role.as_bytes();
+            locals.push(r.to_vec());
+            locals.push(r.to_ascii_uppercase());
+            locals.push([r, b"+tag"].concat());
+            locals.push([r, b"s"].concat());
+            locals.push(r[1..].to_vec());
+            locals.push([b"x", r].concat());
+        }
+        let alphabet = b"aeinopst+-._0Z";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            locals.push(
+                (0..len)
+                    .map(|i| alphabet[(seed >> (i % 60)) as usize % alphabet.len()])
+                    .collect(),
+            );
+        }
+        for local in &locals {
+            assert_eq!(is_role_account(local), reference(local), "{local:?}");
+        }
+    }
+
+    #[test]
+    fn machine_id_tests_in_cheap_order_agree_with_the_definition() {
+        let reference = |local: &[u8]| {
+            let hex = local.iter().filter(|b| b.is_ascii_hexdigit()).count();
+            hex >= 16
+                && local.iter().all(|&b| b.is_ascii_hexdigit() || b == b'-')
+                && local.iter().any(u8::is_ascii_digit)
+                && local.iter().any(u8::is_ascii_alphabetic)
+        };
+        let alphabet = b"0123456789abcdefABCDEF-g.";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 48) as usize;
+            let mut s2 = seed;
+            let local: Vec<u8> = (0..len)
+                .map(|_| {
+                    s2 = s2
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    // Mostly hex, now and then a dash or a letter past `f`.
+                    let k = (s2 >> 33) as usize % 64;
+                    alphabet[if k < 60 { k % 22 } else { 22 + k % 3 }]
+                })
+                .collect();
+            assert_eq!(is_machine_id(&local), reference(&local), "{local:?}");
+        }
     }
 
     #[test]

@@ -415,7 +415,11 @@ fn bare(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
     if !left_ok(hay, start) || !right_ok(hay, stop) {
         return None;
     }
-    super::with_positive_context(start, stop, [Reason::Rule("dk-8-digits")], ctx)
+    // Most bare numbers have no positive word near: they are dropped before any reasons are
+    // built. The lookup's answer is handed on, so the context is looked up once.
+    let near = ctx(start, stop);
+    near.positive?;
+    super::with_positive_context(start, stop, [Reason::Rule("dk-8-digits")], &|_, _| near)
 }
 
 /// Masks a number: keeps the prefix (`+45`, `0045`, `(+45)`, `+CC`) and the last 2 digits,
@@ -646,6 +650,33 @@ mod tests {
                 )],
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn bare_number_looks_up_its_context_once_with_the_span_it_reports() {
+        let hay = b"x 22 34 56 78 y";
+        let words = [
+            (None, None, None),
+            (None, Some("kunde"), None),
+            (Some("tlf"), None, Some(Confidence::Medium)),
+            (Some("tlf"), Some("kunde"), Some(Confidence::Low)),
+        ];
+        for (positive, negative, want) in words {
+            let calls = std::cell::RefCell::new(Vec::new());
+            let ctx = |s: usize, e: usize| {
+                calls.borrow_mut().push((s, e));
+                Nearby { positive, negative }
+            };
+            let got = at_digit_run(hay, 2, 4, &ctx);
+            assert_eq!(got.as_ref().map(|m| m.confidence), want);
+            assert_eq!(*calls.borrow(), [(2, 13)]);
+            if let Some(m) = got {
+                assert_eq!((m.start, m.end), (2, 13));
+                let mut reasons = vec![Reason::Rule("dk-8-digits"), Reason::Context("tlf")];
+                reasons.extend(negative.map(Reason::ContextNeg));
+                assert_eq!(m.reasons.to_vec(), reasons);
+            }
         }
     }
 
