@@ -100,6 +100,7 @@ struct Masks {
 impl Masks {
     /// The reference implementation of the block masks: those of the 64 bytes from `at`;
     /// bytes past the end of `hay` are in no class.
+    #[cfg(any(test, not(target_arch = "x86_64")))]
     fn scalar(hay: &[u8], at: usize, pf: &Prefilter) -> Masks {
         let mut m = Masks::default();
         let end = hay.len().min(at.saturating_add(64));
@@ -125,14 +126,30 @@ impl Masks {
     }
 }
 
+/// The bytes of `hay` from `at` (fewer than 64, maybe none) followed by zeros: a whole block
+/// for the vector masks at the end of the input (every file's last block, on a share of small
+/// files). A zero byte is in no class (a [`Prefilter`] holding 0 is off), so its masks are the
+/// masks of the bytes past the end: none.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn padded_tail(hay: &[u8], at: usize) -> [u8; 64] {
+    let mut block = [0; 64];
+    let tail = hay.get(at..).unwrap_or(&[]);
+    let n = tail.len().min(64);
+    block[..n].copy_from_slice(&tail[..n]);
+    block
+}
+
 /// Computes the masks of a 64-byte block.
 trait Classify {
     fn masks(&self, hay: &[u8], at: usize) -> Masks;
 }
 
-/// Block masks with SSE2 on x86_64 (part of its baseline), scalar elsewhere and for the last,
-/// partial block.
+/// Block masks with SSE2 on x86_64 (part of its baseline; the last, partial block padded with
+/// zeros), scalar elsewhere.
 struct Portable<'p> {
+    /// Read by the scalar masks of other architectures.
+    #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
     pf: &'p Prefilter,
     #[cfg(target_arch = "x86_64")]
     simd: sse2::Sets,
@@ -156,7 +173,9 @@ impl Classify for Portable<'_> {
             if at + 64 <= hay.len() {
                 return self.simd.masks(hay, at);
             }
+            self.simd.masks(&padded_tail(hay, at), 0)
         }
+        #[cfg(not(target_arch = "x86_64"))]
         Masks::scalar(hay, at, self.pf)
     }
 }
@@ -491,11 +510,14 @@ mod avx2 {
     impl Classify for Sets<'_> {
         #[inline(always)]
         fn masks(&self, hay: &[u8], at: usize) -> Masks {
-            if at + 64 <= hay.len() {
-                // SAFETY: a `Sets` is made only inside `offered_runs`, on a CPU with AVX2.
-                return unsafe { self.simd(hay, at) };
+            // SAFETY: a `Sets` is made only inside `offered_runs`, on a CPU with AVX2.
+            unsafe {
+                if at + 64 <= hay.len() {
+                    self.simd(hay, at)
+                } else {
+                    self.simd(&super::padded_tail(hay, at), 0)
+                }
             }
-            Masks::scalar(hay, at, self.pf)
         }
     }
 }
