@@ -479,6 +479,9 @@ struct Cache {
     path: String,
     head: Vec<u8>,
     reasons: [ReasonSlot; REASON_SLOTS],
+    /// How many reasons were not found (tests read it).
+    #[cfg(test)]
+    misses: usize,
 }
 
 /// Reasons with a word whose JSON is kept: a direct-mapped table on the word's address.
@@ -504,6 +507,8 @@ impl Cache {
                 word: "",
                 json: Padded::new(&[]),
             }; REASON_SLOTS],
+            #[cfg(test)]
+            misses: 0,
         }
     }
 }
@@ -799,9 +804,15 @@ fn json_reason(out: &mut Vec<u8>, r: &Reason, cache: &mut Cache) {
         Reason::Column(w) => (4, b"\"column:", w),
         Reason::ColumnNeg(w) => (5, b"\"column-neg:", w),
     };
-    let key = (word.as_ptr() as usize ^ word.len() ^ usize::from(tag) << 3) as u64;
-    let slot = &mut cache.reasons[(key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize];
-    if slot.tag != tag || !std::ptr::eq(slot.word, word) {
+    let i = reason_slot(tag, word);
+    let hit = |s: &ReasonSlot| s.tag == tag && std::ptr::eq(s.word, word);
+    // Two slots a key: words whose keys meet in one slot (the reasons of a CSV row, `cpr` and
+    // `iban-length`, did) are both kept, the one used last first.
+    let at = if hit(&cache.reasons[i]) {
+        i
+    } else if hit(&cache.reasons[i ^ 1]) {
+        i ^ 1
+    } else {
         let mut json = head.to_vec();
         json_str_body(&mut json, word.as_bytes());
         json.extend_from_slice(b"\",");
@@ -809,13 +820,27 @@ fn json_reason(out: &mut Vec<u8>, r: &Reason, cache: &mut Cache) {
             out.extend_from_slice(&json);
             return;
         };
-        *slot = ReasonSlot {
+        #[cfg(test)]
+        {
+            cache.misses += 1;
+        }
+        cache.reasons[i ^ 1] = cache.reasons[i];
+        cache.reasons[i] = ReasonSlot {
             tag,
             word,
             json: padded,
         };
-    }
-    put_padded(out, &slot.json);
+        i
+    };
+    put_padded(out, &cache.reasons[at].json);
+}
+
+/// The first of the two [`Cache`] slots of a reason with a word: by the word's address and
+/// length and the reason's variant, each in bits of its own (user-space addresses fit in 48
+/// bits), so different reasons never share a key, then spread by a multiplication.
+fn reason_slot(tag: u8, word: &'static str) -> usize {
+    let key = word.as_ptr() as u64 ^ (word.len() as u64 & 0xFF) << 48 ^ u64::from(tag) << 56;
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % REASON_SLOTS
 }
 
 /// The bytes [`json_str`] escapes: a table, so the common clean string costs one lookup per byte.
@@ -938,6 +963,35 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::finding::{Confidence, Kind};
+
+    #[test]
+    fn reasons_whose_slots_meet_are_both_cached_and_written_right() {
+        // Words of this list that share a first slot, in pairs, each used in turn many times:
+        // after the first use of each, every use is a hit, and each is written as itself.
+        // Short words at 200 different addresses: eight-byte windows of one string.
+        const TEXT: &str = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789";
+        let words: Vec<&'static str> = (0..200).map(|i| &TEXT[i..i + 8]).collect();
+        let mut pairs = Vec::new();
+        for (i, &a) in words.iter().enumerate() {
+            for &b in &words[i + 1..] {
+                if reason_slot(4, a) == reason_slot(3, b) && pairs.len() < 5 {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        assert!(!pairs.is_empty(), "no two words of 200 share a slot");
+        for (a, b) in pairs {
+            let mut cache = Cache::new();
+            for round in 0..10 {
+                let mut out = Vec::new();
+                json_reason(&mut out, &Reason::Column(a), &mut cache);
+                json_reason(&mut out, &Reason::Rule(b), &mut cache);
+                let expected = format!("\"column:{a}\",\"{b}\",");
+                assert_eq!(String::from_utf8(out).unwrap(), expected, "round {round}");
+            }
+            assert_eq!(cache.misses, 2, "{a:?} and {b:?}");
+        }
+    }
 
     fn finding() -> Finding {
         let mut f = Finding::new(
