@@ -479,12 +479,14 @@ struct Cache {
     path: String,
     head: Vec<u8>,
     reasons: [ReasonSlot; REASON_SLOTS],
+    /// How many slots of `reasons` are taken.
+    filled: usize,
     /// How many reasons were not found (tests read it).
     #[cfg(test)]
     misses: usize,
 }
 
-/// Reasons with a word whose JSON is kept: a direct-mapped table on the word's address.
+/// Reasons with a word whose JSON is kept: an open-addressing table on the word's address.
 const REASON_SLOTS: usize = 64;
 
 /// The JSON (and the comma after it) of a reason with a word, by the reason's variant (`tag`,
@@ -507,6 +509,7 @@ impl Cache {
                 word: "",
                 json: Padded::new(&[]),
             }; REASON_SLOTS],
+            filled: 0,
             #[cfg(test)]
             misses: 0,
         }
@@ -804,40 +807,48 @@ fn json_reason(out: &mut Vec<u8>, r: &Reason, cache: &mut Cache) {
         Reason::Column(w) => (4, b"\"column:", w),
         Reason::ColumnNeg(w) => (5, b"\"column-neg:", w),
     };
-    let i = reason_slot(tag, word);
-    let hit = |s: &ReasonSlot| s.tag == tag && std::ptr::eq(s.word, word);
-    // Two slots a key: words whose keys meet in one slot (the reasons of a CSV row, `cpr` and
-    // `iban-length`, did) are both kept, the one used last first.
-    let at = if hit(&cache.reasons[i]) {
-        i
-    } else if hit(&cache.reasons[i ^ 1]) {
-        i ^ 1
-    } else {
-        let mut json = head.to_vec();
-        json_str_body(&mut json, word.as_bytes());
-        json.extend_from_slice(b"\",");
-        let Some(padded) = Padded::from_slice(&json) else {
-            out.extend_from_slice(&json);
-            return;
-        };
-        #[cfg(test)]
-        {
-            cache.misses += 1;
+    // Open addressing: the word's slot, else the next ones up to an empty one. Words whose
+    // slots meet (the reasons of one CSV row did: each evicted the other, row after row) are
+    // all kept; a table three quarters full is emptied, so a free slot is always near.
+    let mut at = reason_slot(tag, word);
+    loop {
+        let slot = &cache.reasons[at];
+        if slot.tag == 0 {
+            break;
         }
-        cache.reasons[i ^ 1] = cache.reasons[i];
-        cache.reasons[i] = ReasonSlot {
-            tag,
-            word,
-            json: padded,
-        };
-        i
+        if slot.tag == tag && std::ptr::eq(slot.word, word) {
+            return put_padded(out, &slot.json);
+        }
+        at = (at + 1) % REASON_SLOTS;
+    }
+    let mut json = head.to_vec();
+    json_str_body(&mut json, word.as_bytes());
+    json.extend_from_slice(b"\",");
+    let Some(padded) = Padded::from_slice(&json) else {
+        out.extend_from_slice(&json);
+        return;
+    };
+    if cache.filled >= REASON_SLOTS * 3 / 4 {
+        cache.reasons.iter_mut().for_each(|s| s.tag = 0);
+        cache.filled = 0;
+        at = reason_slot(tag, word);
+    }
+    #[cfg(test)]
+    {
+        cache.misses += 1;
+    }
+    cache.filled += 1;
+    cache.reasons[at] = ReasonSlot {
+        tag,
+        word,
+        json: padded,
     };
     put_padded(out, &cache.reasons[at].json);
 }
 
-/// The first of the two [`Cache`] slots of a reason with a word: by the word's address and
-/// length and the reason's variant, each in bits of its own (user-space addresses fit in 48
-/// bits), so different reasons never share a key, then spread by a multiplication.
+/// The [`Cache`] slot where the search for a reason with a word starts: by the word's address
+/// and length and the reason's variant, each in bits of its own (user-space addresses fit in
+/// 48 bits), spread by a multiplication.
 fn reason_slot(tag: u8, word: &'static str) -> usize {
     let key = word.as_ptr() as u64 ^ (word.len() as u64 & 0xFF) << 48 ^ u64::from(tag) << 56;
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % REASON_SLOTS
@@ -965,32 +976,53 @@ mod tests {
     use crate::finding::{Confidence, Kind};
 
     #[test]
-    fn reasons_whose_slots_meet_are_both_cached_and_written_right() {
-        // Words of this list that share a first slot, in pairs, each used in turn many times:
-        // after the first use of each, every use is a hit, and each is written as itself.
+    fn reasons_whose_slots_meet_are_all_cached_and_written_right() {
+        // Words of this list that share a first slot, three at a time, each used in turn many
+        // times: after the first use of each, every use is a hit, and each is written as
+        // itself.
         // Short words at 200 different addresses: eight-byte windows of one string.
         const TEXT: &str = "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789";
         let words: Vec<&'static str> = (0..200).map(|i| &TEXT[i..i + 8]).collect();
-        let mut pairs = Vec::new();
-        for (i, &a) in words.iter().enumerate() {
-            for &b in &words[i + 1..] {
-                if reason_slot(4, a) == reason_slot(3, b) && pairs.len() < 5 {
-                    pairs.push((a, b));
-                }
+        let slot = |w: &&'static str| reason_slot(3, w);
+        let mut triples = Vec::new();
+        for (i, a) in words.iter().enumerate() {
+            let same: Vec<&'static str> = words[i + 1..]
+                .iter()
+                .filter(|w| slot(w) == slot(a))
+                .copied()
+                .collect();
+            if same.len() >= 2 && triples.len() < 5 {
+                triples.push([*a, same[0], same[1]]);
             }
         }
-        assert!(!pairs.is_empty(), "no two words of 200 share a slot");
-        for (a, b) in pairs {
+        assert!(!triples.is_empty(), "no three words of 200 share a slot");
+        for triple in triples {
             let mut cache = Cache::new();
             for round in 0..10 {
                 let mut out = Vec::new();
-                json_reason(&mut out, &Reason::Column(a), &mut cache);
-                json_reason(&mut out, &Reason::Rule(b), &mut cache);
-                let expected = format!("\"column:{a}\",\"{b}\",");
+                for w in triple {
+                    json_reason(&mut out, &Reason::Rule(w), &mut cache);
+                }
+                let expected: String = triple.iter().map(|w| format!("\"{w}\",")).collect();
                 assert_eq!(String::from_utf8(out).unwrap(), expected, "round {round}");
             }
-            assert_eq!(cache.misses, 2, "{a:?} and {b:?}");
+            assert_eq!(cache.misses, 3, "{triple:?}");
         }
+        // More words than the table holds: it is emptied when three quarters full, and every
+        // reason is still written as itself.
+        let mut cache = Cache::new();
+        for round in 0..3 {
+            for &w in &words {
+                let mut out = Vec::new();
+                json_reason(&mut out, &Reason::Context(w), &mut cache);
+                assert_eq!(
+                    out,
+                    format!("\"context:{w}\",").into_bytes(),
+                    "round {round}"
+                );
+            }
+        }
+        assert!(cache.filled <= REASON_SLOTS * 3 / 4);
     }
 
     fn finding() -> Finding {
