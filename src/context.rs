@@ -1093,18 +1093,24 @@ mod tests {
         out
     }
 
-    struct Rng(u64);
+    use crate::testgen::Rng;
 
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn pick<T: Copy>(&mut self, from: &[T]) -> T {
-            from[self.next() as usize % from.len()]
+    /// Appends one of `patterns`, whole or its tail, a byte in three upper-cased: text where
+    /// words and their fragments meet in every case.
+    fn push_word_piece(rng: &mut Rng, patterns: &[Vec<u8>], hay: &mut Vec<u8>) {
+        let p = &patterns[rng.next() as usize % patterns.len()];
+        let cut = rng.next() as usize % (p.len() + 1);
+        let piece = if rng.next().is_multiple_of(2) {
+            &p[..]
+        } else {
+            &p[cut..]
+        };
+        for &b in piece {
+            hay.push(if rng.next().is_multiple_of(3) {
+                b.to_ascii_uppercase()
+            } else {
+                b
+            });
         }
     }
 
@@ -1239,20 +1245,7 @@ mod tests {
             let search = WordSearch::new(&patterns);
             let mut hay = Vec::new();
             while hay.len() < 120 {
-                let p = &patterns[rng.next() as usize % patterns.len()];
-                let cut = rng.next() as usize % (p.len() + 1);
-                let piece = if rng.next().is_multiple_of(2) {
-                    &p[..]
-                } else {
-                    &p[cut..]
-                };
-                for &b in piece {
-                    hay.push(if rng.next().is_multiple_of(3) {
-                        b.to_ascii_uppercase()
-                    } else {
-                        b
-                    });
-                }
+                push_word_piece(&mut rng, &patterns, &mut hay);
                 hay.push(rng.pick(b" -.:x0\n"));
             }
             let from = rng.next() as usize % hay.len();
@@ -1414,20 +1407,7 @@ mod tests {
             for round in 0..300 {
                 let mut hay = Vec::new();
                 while hay.len() < 320 {
-                    let p = &patterns[rng.next() as usize % patterns.len()];
-                    let cut = rng.next() as usize % (p.len() + 1);
-                    let piece = if rng.next().is_multiple_of(2) {
-                        &p[..]
-                    } else {
-                        &p[cut..]
-                    };
-                    for &b in piece {
-                        hay.push(if rng.next().is_multiple_of(3) {
-                            b.to_ascii_uppercase()
-                        } else {
-                            b
-                        });
-                    }
+                    push_word_piece(&mut rng, &patterns, &mut hay);
                     for _ in 0..rng.next() % 3 {
                         hay.push(rng.pick(b" -.:;x0ab\n\xc3"));
                     }

@@ -41,6 +41,8 @@ pub mod scanner;
 pub mod search;
 pub mod shard;
 pub mod state;
+#[cfg(test)]
+mod testgen;
 pub mod walk;
 
 pub use crate::date::Date;

@@ -106,17 +106,16 @@ fn mask_after_digits_slow(value: &[u8], keep: usize, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testgen::Rng;
 
     #[test]
     fn mask_into_appends_exactly_the_mask_of_every_kind() {
         // Random values of digits, letters, separators and stray non-ASCII bytes (invalid
         // UTF-8 included), appended after text already in the buffer.
         let pool = b"0123456789abcXYZ@.:+- ()\"\\\xc2\xa0\xe2\x80\x91\xff\xc3";
-        let mut x = 0x1234_5678_9abc_def1_u64;
+        let mut rng = Rng(0x1234_5678_9abc_def1);
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next();
             let len = (x % 40) as usize;
             let value: Vec<u8> = (0..len)
                 .map(|i| pool[((x >> (i % 50)) as usize + i * 7) % pool.len()])
@@ -137,11 +136,9 @@ mod tests {
     #[test]
     fn fast_digit_mask_is_the_byte_at_a_time_mask() {
         let pool = b"0123456789abZ -.\"\\\xc2\xa0\xe2\x80\x91\xff";
-        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next();
             let len = (x % 80) as usize;
             let value: Vec<u8> = (0..len)
                 .map(|i| pool[((x >> (i % 40)) as usize ^ (i * 11)) % pool.len()])
@@ -180,11 +177,9 @@ mod tests {
             }
         };
         let pool = b"0123456789abcXYZ@@.-_+\xc3\xa6\xe2\x80\x91\xff";
-        let mut x = 0x6a09_e667_f3bc_c908_u64;
+        let mut rng = Rng(0x6a09_e667_f3bc_c908);
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next();
             let len = (x % 90) as usize;
             let value: Vec<u8> = (0..len)
                 .map(|i| pool[((x >> (i % 40)) as usize ^ (i * 7)) % pool.len()])

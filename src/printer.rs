@@ -974,6 +974,7 @@ pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::finding::{Confidence, Kind};
+    use crate::testgen::Rng;
 
     #[test]
     fn reasons_whose_slots_meet_are_all_cached_and_written_right() {
@@ -1290,11 +1291,9 @@ mod tests {
             }
             ten = ten.saturating_mul(10);
         }
-        let mut x = 0x853c_49e6_748f_ea9b_u64;
+        let mut rng = Rng(0x853c_49e6_748f_ea9b);
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next();
             for shift in [0, 20, 30, 37, 44, 57] {
                 check(x >> shift);
             }
@@ -1348,11 +1347,9 @@ mod tests {
 
     #[test]
     fn clean_check_agrees_with_the_escape_table() {
-        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next();
             let len = (x % 40) as usize;
             let mut bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
             if len > 0 && x & 1 == 0 {

@@ -376,6 +376,7 @@ pub fn mask_into(value: &[u8], out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testgen::Rng;
 
     #[test]
     fn packed_extension_check_agrees_with_comparing_each_extension() {
@@ -635,11 +636,9 @@ mod tests {
             locals.push([b"x", r].concat());
         }
         let alphabet = b"aeinopst+-._0Z";
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = rng.next();
             let len = (seed % 40) as usize;
             locals.push(
                 (0..len)
@@ -662,11 +661,9 @@ mod tests {
                 && local.iter().any(u8::is_ascii_alphabetic)
         };
         let alphabet = b"0123456789abcdefABCDEF-g.";
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = rng.next();
             let len = (seed % 48) as usize;
             let mut s2 = seed;
             let local: Vec<u8> = (0..len)
@@ -992,13 +989,8 @@ mod tests {
             "jens@example.dk",
             "a.b@c.example.dk",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next();
         let mut found = 0;
         for _ in 0..20_000 {
             let len = (next() % 12) as usize;
