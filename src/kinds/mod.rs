@@ -80,7 +80,8 @@ pub fn is_mask_fragment(hay: &[u8], start: usize, end: usize) -> bool {
 
 /// The rule of every kind that has no check strong enough on its own: a positive context word
 /// near `start..end` is required; with it the match is medium, low if a negative word is near
-/// too. `reasons` holds the checks that passed; the context words are appended.
+/// too. `reasons` holds the checks that passed; the context words are appended. Most
+/// candidates have no positive word near: they are dropped before any reasons are built.
 pub fn with_positive_context(
     start: usize,
     end: usize,
@@ -88,8 +89,9 @@ pub fn with_positive_context(
     ctx: Context,
 ) -> Option<Match> {
     let near = ctx(start, end);
+    let positive = near.positive?;
     let mut reasons = reasons.into();
-    reasons.push(Reason::Context(near.positive?));
+    reasons.push(Reason::Context(positive));
     let confidence = match near.negative {
         Some(word) => {
             reasons.push(Reason::ContextNeg(word));

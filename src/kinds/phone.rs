@@ -415,11 +415,7 @@ fn bare(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
     if !left_ok(hay, start) || !right_ok(hay, stop) {
         return None;
     }
-    // Most bare numbers have no positive word near: they are dropped before any reasons are
-    // built. The lookup's answer is handed on, so the context is looked up once.
-    let near = ctx(start, stop);
-    near.positive?;
-    super::with_positive_context(start, stop, [Reason::Rule("dk-8-digits")], &|_, _| near)
+    super::with_positive_context(start, stop, [Reason::Rule("dk-8-digits")], ctx)
 }
 
 /// Masks a number: keeps the prefix (`+45`, `0045`, `(+45)`, `+CC`) and the last 2 digits,
