@@ -331,6 +331,31 @@ impl Default for Scanner {
 }
 
 /// A match of some kind, before overlap resolution.
+/// One thread's vectors for [`Scanner::scan_piece`], kept between pieces so that dense input
+/// does not grow them again for every piece.
+#[derive(Default)]
+struct Scratch {
+    cands: Vec<Candidate>,
+    /// Sort keys (start and kind) of `cands`, with their indices.
+    order: Vec<(u64, u32)>,
+    /// Indices of the winners, in order of start.
+    kept: Vec<u32>,
+    /// Indices of the losers, when covering overlaps.
+    lost: Vec<u32>,
+    /// The overlapping cluster in hand.
+    cluster: Vec<u32>,
+}
+
+impl Scratch {
+    /// The most candidates whose vector a thread keeps between pieces: a dense CSV export's
+    /// piece gathers about 6,000.
+    const KEEP: usize = 1 << 13;
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
 struct Candidate {
     kind: Kind,
     m: Match,
@@ -432,8 +457,13 @@ impl Scanner {
         let lo = memchr::memrchr(b'\n', &hay[lo..from]).map_or(lo, |i| lo + i + 1);
         let hi = (until + REACH).min(hay.len());
         let hi = memchr::memchr(b'\n', &hay[until..hi]).map_or(hi, |i| until + i);
-        let mut cands = Vec::new();
-        self.digit_pass(hay, lo, hi, &mut cands);
+        // The candidates' vectors are this thread's, reused from piece to piece: on dense input
+        // a piece gathers thousands, and growing fresh vectors to that size each time cost more
+        // reallocation and copying than any candidate's check.
+        let mut scratch = SCRATCH.take();
+        scratch.cands.clear();
+        let cands = &mut scratch.cands;
+        self.digit_pass(hay, lo, hi, cands);
         // Kinds anchored on one byte, found with memchr: e-mail at `@`, IPv6 at `:`.
         type ByteFn = fn(&[u8], usize, kinds::Context) -> Option<Match>;
         let byte_kinds: [(Kind, u8, &Option<ContextMatcher>, ByteFn); 2] = [
@@ -467,7 +497,12 @@ impl Scanner {
                 rule: Some(rule),
             }));
         }
-        self.resolve(hay, cands, from..until, out);
+        self.resolve(hay, &mut scratch, from..until, out);
+        // A piece of pathological input (nothing but CPR-shaped numbers) may gather tens of
+        // thousands: such vectors are not kept, so what a thread holds stays bounded.
+        if scratch.cands.capacity() <= Scratch::KEEP {
+            SCRATCH.set(scratch);
+        }
     }
 
     /// Keeps one candidate per overlapping cluster and emits those that start in `report` and
@@ -475,34 +510,43 @@ impl Scanner {
     fn resolve(
         &self,
         hay: &[u8],
-        mut cands: Vec<Candidate>,
+        scratch: &mut Scratch,
         report: Range<usize>,
         out: &mut Vec<Finding>,
     ) {
+        let Scratch {
+            cands,
+            order,
+            kept,
+            lost,
+            cluster,
+        } = scratch;
         // In order of start, then kind, then as found: a stable sort of small keys (start and
         // kind in one number) instead of the candidates themselves. Candidates come nearly in
         // order, which the stable sort finds in runs.
-        let mut order: Vec<(u64, u32)> = cands
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ((c.m.start as u64) << 8 | c.kind as u64, i as u32))
-            .collect();
+        order.clear();
+        order.extend(
+            cands
+                .iter()
+                .enumerate()
+                .map(|(i, c)| ((c.m.start as u64) << 8 | c.kind as u64, i as u32)),
+        );
         order.sort_by_key(|&(key, _)| key);
-        let mut kept: Vec<u32> = Vec::with_capacity(order.len());
+        kept.clear();
         // The losers, kept only when covering overlaps.
-        let mut lost: Vec<u32> = Vec::new();
+        lost.clear();
         // Candidates that overlap one another, directly or through others, form a cluster.
         // Nearly every cluster is one candidate; in a bigger one the best-ranked candidates are
         // taken first and each other one only if it overlaps none taken, so a candidate is
         // never lost to one that lost itself (in `290260-5006 0101585018` a bank account
         // overlaps both CPR numbers and loses to the second: the first stays).
-        let mut cluster: Vec<u32> = Vec::new();
+        cluster.clear();
         // Where the cluster in hand ends: the farthest end of its candidates.
         let mut reach = 0;
-        for &(_, i) in &order {
+        for &(_, i) in order.iter() {
             let c = &cands[i as usize];
             if !cluster.is_empty() && c.m.start >= reach {
-                self.settle(&cands, &mut cluster, &mut kept, &mut lost);
+                self.settle(cands, cluster, kept, lost);
             }
             reach = if cluster.is_empty() {
                 c.m.end
@@ -512,7 +556,7 @@ impl Scanner {
             cluster.push(i);
         }
         if !cluster.is_empty() {
-            self.settle(&cands, &mut cluster, &mut kept, &mut lost);
+            self.settle(cands, cluster, kept, lost);
         }
         let first = out.len();
         // Whether a marker occurs anywhere `ignored_inline` could see from a reported start:
@@ -521,7 +565,7 @@ impl Scanner {
         // does, so the range is not searched first.
         let sparse = kept.len().saturating_mul(4 * IGNORE_REACH) < report.len();
         let mut markers: Option<bool> = sparse.then_some(true);
-        for i in kept {
+        for &i in kept.iter() {
             if let Some(mut f) = self.reportable(hay, &report, &mut cands[i as usize]) {
                 let start = f.offset as usize;
                 if let (Some(rule), Some(rules)) = (cands[i as usize].rule, &self.rules) {
@@ -540,7 +584,7 @@ impl Scanner {
             }
         }
         let mut covered = false;
-        for i in lost {
+        for &i in lost.iter() {
             if let Some(mut f) = self.reportable(hay, &report, &mut cands[i as usize]) {
                 f.overlap_loser = true;
                 out.push(f);
@@ -1946,5 +1990,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A thread's reused candidate vectors ([`Scratch`]) carry nothing from one piece to the
+    /// next: a small input scanned after a dense one, after a pathological one whose vectors are
+    /// not kept, and inside a scan (a snippet's masking scans again) reports what it reports on a
+    /// fresh thread.
+    #[test]
+    fn reused_scratch_carries_nothing_between_pieces() {
+        let a = valid("010190", "123");
+        let b = valid("311299", "456");
+        let small = format!("cpr-nr {}, tlf. +45 20 30 40 50, a@b.dk\n", dashed(&a));
+        let fresh = std::thread::scope(|s| s.spawn(|| spans(&small)).join().unwrap());
+        let dense: String = (0..2000)
+            .map(|_| format!("{} {};\n", dashed(&a), b))
+            .collect();
+        let pathological: String = (0..12000).map(|_| format!("{} ", dashed(&b))).collect();
+        for before in [dense, pathological] {
+            assert!(scanner().scan_all(before.as_bytes()).len() >= 2000);
+            assert_eq!(spans(&small), fresh);
+        }
+        let with_snippets = ScannerBuilder::new()
+            .min_confidence(Confidence::Low)
+            .today(Date::new(2026, 11, 23).unwrap())
+            .context(20)
+            .build();
+        let found = with_snippets.scan_all(small.as_bytes());
+        let got: Vec<_> = found
+            .iter()
+            .map(|f| (f.offset as usize, f.len as usize, f.confidence))
+            .collect();
+        assert_eq!(got, fresh);
+        assert!(found.iter().all(|f| f.context.is_some()));
     }
 }
