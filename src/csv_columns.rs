@@ -334,15 +334,26 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
 
     /// Walks `bytes` 64 at a time, the cursor kept at the start of the block in hand; a
     /// finding's column is the cursor moved over the block's marks before it. The findings are
-    /// judged in place (`retain_mut` visits each once, in order) and the dropped ones removed
-    /// with one move per later finding.
+    /// judged in place and passed on as runs of reported ones between the dropped: nothing is
+    /// moved (removing the dropped ones from the vector moved every later finding, a few hundred
+    /// bytes each, on a dense export).
     fn settled(&mut self, bytes: &[u8], offset: u64) -> io::Result<()> {
         let d = self.header.delimiter;
         let mut pending = std::mem::take(&mut self.pending);
         let mut done = 0;
         let mut block = 0;
         let mut marks = Marks::of(&bytes[..bytes.len().min(64)], d);
-        pending.retain_mut(|f| {
+        // The start of the run of reported findings in hand, and the inner sink's first error
+        // (after which it is given nothing more).
+        let mut run = 0;
+        let mut result = Ok(());
+        let mut pass_on = |inner: &mut S, found: &[Finding]| {
+            if result.is_ok() && !found.is_empty() {
+                result = inner.findings(found);
+            }
+        };
+        for i in 0..pending.len() {
+            let f = &mut pending[i];
             let at = (f.offset.saturating_sub(offset) as usize).clamp(done, bytes.len());
             done = at;
             while at - block >= 64 {
@@ -352,8 +363,12 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
             }
             let mut here = self.at;
             here.step(marks.below(at - block));
-            self.cells.judge(f, self.header.column_at(here))
-        });
+            if !self.cells.judge(f, self.header.column_at(here)) {
+                pass_on(&mut self.inner, &pending[run..i]);
+                run = i + 1;
+            }
+        }
+        pass_on(&mut self.inner, &pending[run..]);
         while block < bytes.len() {
             self.at.step(marks);
             block += 64;
@@ -361,11 +376,6 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
                 marks = Marks::of(&bytes[block..bytes.len().min(block + 64)], d);
             }
         }
-        let result = if pending.is_empty() {
-            Ok(())
-        } else {
-            self.inner.findings(&pending)
-        };
         pending.clear();
         self.pending = pending;
         result?;
@@ -464,6 +474,47 @@ mod tests {
     fn a_number_in_an_order_column_is_lowered_below_the_default_minimum() {
         let a = valid("010190", "123");
         assert!(scan(&format!("ordrenr,navn\n{a},x\n"), 4096).is_empty());
+    }
+
+    #[test]
+    fn reported_findings_between_dropped_ones_are_passed_on_in_order_once() {
+        // Every row: a number the order column drops, then one the cpr column reports.
+        let a = valid("010190", "123");
+        let b = valid("241287", "456");
+        let text: String = std::iter::once("ordrenr;cpr\n".to_string())
+            .chain((0..50).map(|_| format!("{b};{a}\n")))
+            .collect();
+        let want: Vec<usize> = text.match_indices(&a).map(|(at, _)| at).collect();
+        assert_eq!(want.len(), 50);
+        for chunk in [5, 64, 333, 4096] {
+            let found = scan(&text, chunk);
+            let got: Vec<usize> = found.iter().map(|f| f.offset as usize).collect();
+            assert_eq!(got, want, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn an_output_error_stops_the_search_and_nothing_more_is_passed_on() {
+        let a = valid("010190", "123");
+        let b = valid("241287", "456");
+        let text: String = std::iter::once("ordrenr;cpr\n".to_string())
+            .chain((0..50).map(|_| format!("{b};{a}\n")))
+            .collect();
+        let cells = cells();
+        let header = sniff(text.as_bytes(), true, &cells).expect("a header");
+        let mut calls = 0;
+        let failing = |_: &[Finding]| {
+            calls += 1;
+            Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"))
+        };
+        let mut sink = CsvSink::new(failing, &cells, header);
+        let res = Searcher::new(4096).search_reader(cells.scanner(), text.as_bytes(), &mut sink);
+        assert!(
+            matches!(res, Err(crate::search::SearchError::Sink(_))),
+            "{res:?}"
+        );
+        drop(sink);
+        assert_eq!(calls, 1);
     }
 
     /// The cursor after `bytes`, taking quotes, delimiters and newlines one at a time (the
