@@ -538,13 +538,8 @@ mod tests {
     #[test]
     fn block_marks_and_steps_agree_with_a_byte_at_a_time() {
         let pool = b"\";\n,;\t|ab0\r \x00\xff";
-        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rng = crate::testgen::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut next = || rng.next();
         for round in 0..20_000 {
             let len = (next() % 65) as usize;
             let block: Vec<u8> = (0..len)

@@ -143,14 +143,12 @@ mod sse2 {
 mod tests {
     use super::*;
 
-    /// A small deterministic generator (xorshift), so the test needs no crate and no seed file.
+    /// Deterministic bytes from `seed` ([`crate::testgen::Rng`]).
     fn bytes(seed: u64, len: usize) -> Vec<u8> {
-        let mut x = seed | 1;
+        let mut rng = crate::testgen::Rng(seed | 1);
         (0..len)
             .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                let x = rng.next();
                 // Mostly digits and their neighbours in ASCII, some high bytes.
                 match x % 4 {
                     0 => b'0' + (x >> 8) as u8 % 10,

@@ -541,15 +541,8 @@ mod tests {
     /// Bytes drawn from a pool of digits and every byte class the filter knows.
     fn text(seed: u64, len: usize) -> Vec<u8> {
         let pool = b"0000123456789 -\xC2+AZDKaz./:\n\x00\xff";
-        let mut x = seed | 1;
-        (0..len)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                pool[(x % pool.len() as u64) as usize]
-            })
-            .collect()
+        let mut rng = crate::testgen::Rng(seed | 1);
+        (0..len).map(|_| rng.pick(pool)).collect()
     }
 
     /// What the filter offers, judged one run at a time from the bytes around it.

@@ -1658,13 +1658,8 @@ mod tests {
         let glue = [
             " ", "-", "", ".", "/", ";", "\n", "+", "(", ")", "\t", ":", "DK", "\u{a0}",
         ];
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut rng = crate::testgen::Rng(0x9E37_79B9_7F4A_7C15);
+        let mut next = |n: usize| (rng.next() % n as u64) as usize;
         let mut text = String::new();
         for _ in 0..3000 {
             text.push_str(&pieces[next(pieces.len())]);
@@ -1964,13 +1959,8 @@ mod tests {
     fn marker_prefilter_never_hides_a_marker_the_exact_search_sees() {
         // Lines of filler with markers at random places; for every report range, a start the
         // exact search marks as ignored must have a marker in the prefilter's region.
-        let mut x = 0x9e37_79b9_u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rng = crate::testgen::Rng(0x9e37_79b9);
+        let mut next = move || rng.next();
         for _ in 0..40 {
             let mut hay = Vec::new();
             while hay.len() < 3000 {
