@@ -476,6 +476,18 @@ mod tests {
         assert!(scan(&format!("ordrenr,navn\n{a},x\n"), 4096).is_empty());
     }
 
+    /// The column's name is context for CPR numbers and cards only. A bare 8-digit number needs
+    /// a phone word on its line or in its cell (cpr.md §4, §6); the generated share's clean CSV
+    /// files hold random 8-digit numbers under `telefon`, as many real exports hold ids there.
+    #[test]
+    fn a_bare_number_under_a_phone_header_is_not_a_phone() {
+        let text = "navn;telefon\nA;22345678\nB;tlf 32345678\n";
+        let found = scan(text, 4096);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].offset as usize, text.find("32345678").unwrap());
+        assert_eq!(found[0].reasons.last(), Some(&Reason::Context("tlf")));
+    }
+
     #[test]
     fn reported_findings_between_dropped_ones_are_passed_on_in_order_once() {
         // Every row: a number the order column drops, then one the cpr column reports.
