@@ -675,7 +675,29 @@ fn walk_paths(shared: &Shared, pending: &mut Vec<PathBuf>, excludes: &Excludes) 
     if pending.is_empty() {
         return;
     }
-    let walker = walk::builder(pending, shared.config, excludes.clone()).build_parallel();
+    let builder = walk::builder(pending, shared.config, excludes.clone());
+    // Only files named (one big log, say): nothing to walk, so no walker threads. A parallel
+    // walker would start one per core to find that out, and its idle ones wait for the busy
+    // one in naps of a millisecond; a big file is split across threads by `scan_file` anyway.
+    if pending
+        .iter()
+        .all(|p| p.metadata().is_ok_and(|m| m.is_file()))
+    {
+        let mut searcher = Searcher::default();
+        let mut buf = Vec::with_capacity(64 * 1024);
+        for entry in builder.build() {
+            if interrupt::interrupted() {
+                break;
+            }
+            visit(shared, entry, &mut searcher, &mut buf);
+            if shared.out.is_closed() || interrupt::interrupted() {
+                break;
+            }
+        }
+        pending.clear();
+        return;
+    }
+    let walker = builder.build_parallel();
     walker.run(|| {
         let mut searcher = Searcher::default();
         let mut buf = Vec::with_capacity(64 * 1024);
