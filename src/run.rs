@@ -676,12 +676,16 @@ fn walk_paths(shared: &Shared, pending: &mut Vec<PathBuf>, excludes: &Excludes) 
         return;
     }
     let builder = walk::builder(pending, shared.config, excludes.clone());
-    // Only files named (one big log, say): nothing to walk, so no walker threads. A parallel
-    // walker would start one per core to find that out, and its idle ones wait for the busy
-    // one in naps of a millisecond; a big file is split across threads by `scan_file` anyway.
-    if pending
-        .iter()
-        .all(|p| p.metadata().is_ok_and(|m| m.is_file()))
+    // One file named (a big log, say), or files on one thread: nothing to walk in parallel.
+    // A parallel walker would start a thread per core to find that out, and its idle ones wait
+    // for the busy one in naps of a millisecond; a big file is split across threads by
+    // `scan_file` anyway. Many files named on several threads (a shell glob) keep the parallel
+    // walker, which reads them side by side.
+    let one_at_a_time = pending.len() == 1 || shared.config.threads <= 1;
+    if one_at_a_time
+        && pending
+            .iter()
+            .all(|p| p.metadata().is_ok_and(|m| m.is_file()))
     {
         let mut searcher = Searcher::default();
         let mut buf = Vec::with_capacity(64 * 1024);

@@ -79,30 +79,6 @@ fn findings_of_one_file_come_together_in_offset_order() {
     assert_eq!(r.summary()["findings"]["cpr"], 2000);
 }
 
-/// Files named on the command line, and nothing else, need no directory walk: they are read
-/// one after the other, in the order given, whatever `--threads` (a big one is still split
-/// across threads).
-#[test]
-fn named_files_alone_are_reported_in_the_order_given() {
-    let names = ["c.txt", "a.txt", "d.txt", "b.txt"];
-    let files: Vec<(&str, &[u8])> = names
-        .iter()
-        .map(|n| (*n, b"cpr 010190-1238\n".as_slice()))
-        .collect();
-    let dir = tree(&files);
-    for threads in ["1", "2", "4"] {
-        let mut args = vec!["--threads", threads];
-        args.extend(names);
-        let r = run_in(Some(dir.path()), &args, b"");
-        let paths: Vec<String> = r
-            .of_type("finding")
-            .iter()
-            .map(|f| f["path"].as_str().unwrap().to_string())
-            .collect();
-        assert_eq!(paths, names, "--threads {threads}");
-    }
-}
-
 #[test]
 fn version_control_internals_are_skipped_but_hidden_dirs_are_not() {
     let dir = tree(&[
