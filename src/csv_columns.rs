@@ -488,14 +488,20 @@ mod tests {
         assert_eq!(found[0].reasons.last(), Some(&Reason::Context("tlf")));
     }
 
-    #[test]
-    fn reported_findings_between_dropped_ones_are_passed_on_in_order_once() {
-        // Every row: a number the order column drops, then one the cpr column reports.
+    /// 50 rows, each a number the order column drops, then one the cpr column reports; and
+    /// the reported number.
+    fn dropped_then_reported() -> (String, String) {
         let a = valid("010190", "123");
         let b = valid("241287", "456");
-        let text: String = std::iter::once("ordrenr;cpr\n".to_string())
+        let text = std::iter::once("ordrenr;cpr\n".to_string())
             .chain((0..50).map(|_| format!("{b};{a}\n")))
             .collect();
+        (text, a)
+    }
+
+    #[test]
+    fn reported_findings_between_dropped_ones_are_passed_on_in_order_once() {
+        let (text, a) = dropped_then_reported();
         let want: Vec<usize> = text.match_indices(&a).map(|(at, _)| at).collect();
         assert_eq!(want.len(), 50);
         for chunk in [5, 64, 333, 4096] {
@@ -507,11 +513,7 @@ mod tests {
 
     #[test]
     fn an_output_error_stops_the_search_and_nothing_more_is_passed_on() {
-        let a = valid("010190", "123");
-        let b = valid("241287", "456");
-        let text: String = std::iter::once("ordrenr;cpr\n".to_string())
-            .chain((0..50).map(|_| format!("{b};{a}\n")))
-            .collect();
+        let (text, _) = dropped_then_reported();
         let cells = cells();
         let header = sniff(text.as_bytes(), true, &cells).expect("a header");
         let mut calls = 0;
