@@ -553,19 +553,16 @@ mod tests {
     fn block_marks_and_steps_agree_with_a_byte_at_a_time() {
         let pool = b"\";\n,;\t|ab0\r \x00\xff";
         let mut rng = crate::testgen::Rng(0x9e37_79b9_7f4a_7c15);
-        let mut next = || rng.next();
         for round in 0..20_000 {
-            let len = (next() % 65) as usize;
-            let block: Vec<u8> = (0..len)
-                .map(|_| pool[(next() % pool.len() as u64) as usize])
-                .collect();
+            let len = (rng.next() % 65) as usize;
+            let block = rng.bytes(pool, len);
             let d = DELIMITERS[round % DELIMITERS.len()];
             let m = Marks::of(&block, d);
             assert_eq!(m, Marks::of_scalar(&block, d), "{block:?}");
             let start = Cursor {
-                row: next() % 3,
-                field: (next() % 4) as usize,
-                quoted: next() % 2 == 0,
+                row: rng.next() % 3,
+                field: (rng.next() % 4) as usize,
+                quoted: rng.next().is_multiple_of(2),
             };
             for n in 0..=len {
                 let mut stepped = start;

@@ -115,11 +115,8 @@ mod tests {
         let pool = b"0123456789abcXYZ@.:+- ()\"\\\xc2\xa0\xe2\x80\x91\xff\xc3";
         let mut rng = Rng(0x1234_5678_9abc_def1);
         for _ in 0..20_000 {
-            let x = rng.next();
-            let len = (x % 40) as usize;
-            let value: Vec<u8> = (0..len)
-                .map(|i| pool[((x >> (i % 50)) as usize + i * 7) % pool.len()])
-                .collect();
+            let len = (rng.next() % 40) as usize;
+            let value = rng.bytes(pool, len);
             for &kind in Kind::ALL {
                 let mut out = b"prefix".to_vec();
                 mask_into(kind, &value, &mut out);
@@ -138,11 +135,8 @@ mod tests {
         let pool = b"0123456789abZ -.\"\\\xc2\xa0\xe2\x80\x91\xff";
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            let x = rng.next();
-            let len = (x % 80) as usize;
-            let value: Vec<u8> = (0..len)
-                .map(|i| pool[((x >> (i % 40)) as usize ^ (i * 11)) % pool.len()])
-                .collect();
+            let len = (rng.next() % 80) as usize;
+            let value = rng.bytes(pool, len);
             for keep in [0, 1, 6, 10, 70] {
                 let (mut fast, mut slow) = (b"p".to_vec(), b"p".to_vec());
                 mask_after_digits(&value, keep, &mut fast);
@@ -179,11 +173,8 @@ mod tests {
         let pool = b"0123456789abcXYZ@@.-_+\xc3\xa6\xe2\x80\x91\xff";
         let mut rng = Rng(0x6a09_e667_f3bc_c908);
         for _ in 0..20_000 {
-            let x = rng.next();
-            let len = (x % 90) as usize;
-            let value: Vec<u8> = (0..len)
-                .map(|i| pool[((x >> (i % 40)) as usize ^ (i * 7)) % pool.len()])
-                .collect();
+            let len = (rng.next() % 90) as usize;
+            let value = rng.bytes(pool, len);
             let mut out = b"p".to_vec();
             crate::kinds::email::mask_into(&value, &mut out);
             assert_eq!(out[1..], reference(&value), "{value:?}");

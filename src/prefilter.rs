@@ -542,7 +542,7 @@ mod tests {
     fn text(seed: u64, len: usize) -> Vec<u8> {
         let pool = b"0000123456789 -\xC2+AZDKaz./:\n\x00\xff";
         let mut rng = crate::testgen::Rng(seed | 1);
-        (0..len).map(|_| rng.pick(pool)).collect()
+        rng.bytes(pool, len)
     }
 
     /// What the filter offers, judged one run at a time from the bytes around it.

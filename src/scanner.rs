@@ -1537,18 +1537,6 @@ mod tests {
         }
     }
 
-    /// `len` bytes drawn from `pool` by a xorshift generator whose state is `x`.
-    fn pooled(x: &mut u64, pool: &[u8], len: usize) -> Vec<u8> {
-        (0..len)
-            .map(|_| {
-                *x ^= *x << 13;
-                *x ^= *x >> 7;
-                *x ^= *x << 17;
-                pool[(*x % pool.len() as u64) as usize]
-            })
-            .collect()
-    }
-
     #[test]
     fn gate_level_counts_the_digits_after_the_separator_for_every_byte() {
         // Every byte at every one of the four places, the others digits or not.
@@ -1569,11 +1557,11 @@ mod tests {
     fn gate_with_one_bounds_check_agrees_with_the_checked_gate() {
         // Digits, separators, capitals and the bytes the gate's rules name, at random.
         let pool = b"0123456789012345 -./+DKXab\xc2\xe2\n";
-        let mut x = 0xdead_beef_cafe_f00d_u64;
+        let mut rng = crate::testgen::Rng(0xdead_beef_cafe_f00d);
         for kinds in [KindSet::defaults(), KindSet::all()] {
             let gate = Gate::new(kinds);
             for _ in 0..300 {
-                let hay = pooled(&mut x, pool, 200);
+                let hay = rng.bytes(pool, 200);
                 for_each_run(&hay, 0, hay.len(), |start, end| {
                     assert_eq!(
                         gate.admits(&hay, start, end),
@@ -1589,13 +1577,13 @@ mod tests {
     fn the_block_prefilter_offers_every_run_the_gate_admits_for_every_kind_set() {
         // Digits, separators, capitals and the bytes the gate's rules name, at random.
         let pool = b"00123456789 -./+DKXab\xc2\xe2\n\t(";
-        let mut x = 0x0123_4567_89ab_cdef_u64;
+        let mut rng = crate::testgen::Rng(0x0123_4567_89ab_cdef);
         let mut sets = vec![KindSet::defaults(), KindSet::all()];
         sets.extend(Kind::ALL.iter().map(|&k| KindSet::EMPTY.with(k)));
         for kinds in sets {
             let gate = Gate::new(kinds);
             for _ in 0..100 {
-                let hay = pooled(&mut x, pool, 300);
+                let hay = rng.bytes(pool, 300);
                 let mut offered = Vec::new();
                 for_each_offered_run(&hay, 0, hay.len(), &gate.prefilter, |s, e| {
                     offered.push((s, e))

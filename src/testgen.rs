@@ -17,4 +17,9 @@ impl Rng {
     pub(crate) fn pick<T: Copy>(&mut self, from: &[T]) -> T {
         from[self.next() as usize % from.len()]
     }
+
+    /// `len` bytes, each drawn from `pool`.
+    pub(crate) fn bytes(&mut self, pool: &[u8], len: usize) -> Vec<u8> {
+        (0..len).map(|_| self.pick(pool)).collect()
+    }
 }

@@ -389,11 +389,8 @@ mod tests {
         let pool = b"0123456789abcXYZ@.:+- ()\"\\\xc2\xa0\xe2\x80\x91\xff\xc3";
         let mut rng = Rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            let x = rng.next();
-            let len = (x % 80) as usize;
-            let value: Vec<u8> = (0..len)
-                .map(|i| pool[((x >> (i % 40)) as usize ^ (i * 13)) % pool.len()])
-                .collect();
+            let len = (rng.next() % 80) as usize;
+            let value = rng.bytes(pool, len);
             for (head, tail) in [(0, 0), (0, 2), (2, 0), (4, 4), (6, 4), (3, 40), (64, 1)] {
                 let (mut fast, mut slow) = (b"p".to_vec(), b"p".to_vec());
                 mask_alnum_into(&value, head, tail, &mut fast);
