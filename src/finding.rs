@@ -57,7 +57,7 @@ impl Kind {
     ];
 
     /// The stable name used in output and on the command line.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Kind::Iban => "iban",
             Kind::Card => "card",
@@ -133,7 +133,7 @@ pub enum Confidence {
 }
 
 impl Confidence {
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Confidence::Low => "low",
             Confidence::Medium => "medium",

@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::finding::{Finding, Kind, Reason};
+use crate::finding::{Confidence, Finding, Kind, Reason};
 use crate::fingerprint::Fingerprinter;
 use crate::place::Place;
 
@@ -600,38 +600,21 @@ fn put_padded<const N: usize>(out: &mut Vec<u8>, p: &Padded<N>) {
     out.truncate(end);
 }
 
-/// The names of the built-in kinds, in declaration order (`Kind as usize`); a test holds them
-/// to [`Kind::as_str`].
-const KIND_NAMES: [&str; 12] = [
-    "iban",
-    "card",
-    "cpr",
-    "cpr-substitute",
-    "email",
-    "cvr",
-    "phone",
-    "bank-account",
-    "passport",
-    "driving-licence",
-    "ip",
-    "custom",
-];
-
-/// The confidences' names, in order (`Confidence as usize`).
-const CONFIDENCE_NAMES: [&str; 3] = ["low", "medium", "high"];
+/// The confidences in order (`Confidence as usize`).
+const CONFIDENCES: [Confidence; 3] = [Confidence::Low, Confidence::Medium, Confidence::High];
 
 /// `,"kind":"K","confidence":"C","match":"` for each built-in kind and confidence.
-static KIND_CONFIDENCE: [[Padded<64>; 3]; 12] = {
-    let mut t = [const { [const { Padded::new(&[]) }; 3] }; 12];
+static KIND_CONFIDENCE: [[Padded<64>; 3]; Kind::ALL.len()] = {
+    let mut t = [const { [const { Padded::new(&[]) }; 3] }; Kind::ALL.len()];
     let mut k = 0;
-    while k < KIND_NAMES.len() {
+    while k < Kind::ALL.len() {
         let mut c = 0;
         while c < 3 {
-            t[k][c] = Padded::new(&[
+            t[Kind::ALL[k] as usize][c] = Padded::new(&[
                 b",\"kind\":\"",
-                KIND_NAMES[k].as_bytes(),
+                Kind::ALL[k].as_str().as_bytes(),
                 b"\",\"confidence\":\"",
-                CONFIDENCE_NAMES[c].as_bytes(),
+                CONFIDENCES[c].as_str().as_bytes(),
                 b"\",\"match\":\"",
             ]);
             c += 1;
@@ -648,7 +631,7 @@ static CONFIDENCE_MATCH: [Padded<32>; 3] = {
     while c < 3 {
         t[c] = Padded::new(&[
             b",\"confidence\":\"",
-            CONFIDENCE_NAMES[c].as_bytes(),
+            CONFIDENCES[c].as_str().as_bytes(),
             b"\",\"match\":\"",
         ]);
         c += 1;
@@ -1315,7 +1298,6 @@ mod tests {
                 assert_eq!(CONFIDENCE_MATCH[conf as usize].as_bytes(), want.as_bytes());
             }
         }
-        assert_eq!(KIND_NAMES.len(), Kind::ALL.len());
         let reasons = [
             Reason::Date,
             Reason::Mod11,
