@@ -30,10 +30,7 @@ fn is_ascii(value: &[u8]) -> bool {
     if !(8..=64).contains(&n) {
         return value.is_ascii();
     }
-    let word = |i: usize| {
-        let b = &value[i..i + 8];
-        u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-    };
+    let word = |i: usize| crate::kinds::word_at(value, i);
     let mut any = word(n - 8);
     let mut i = 0;
     while i + 8 <= n {

@@ -700,7 +700,7 @@ fn json_str_body(out: &mut Vec<u8>, bytes: &[u8]) {
 /// (overlapping) for a tail, and a byte at a time below eight.
 #[inline]
 fn is_clean(bytes: &[u8]) -> bool {
-    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    let word = |c: &[u8]| crate::kinds::word_at(c, 0);
     if bytes.len() < 8 {
         return !bytes.iter().any(|&b| ESCAPE[usize::from(b)]);
     }
@@ -717,11 +717,7 @@ fn json_str_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     // Most strings need no escape: find that out eight bytes at a time and copy them whole.
     let clean_prefix = bytes
         .chunks_exact(8)
-        .take_while(|c| {
-            !needs_escape8(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]))
-        })
+        .take_while(|c| !needs_escape8(crate::kinds::word_at(c, 0)))
         .count()
         * 8;
     let mut done = 0;

@@ -155,9 +155,10 @@ pub(crate) fn class_bits(value: &[u8]) -> (u64, u64) {
     (alnum, digits)
 }
 
-/// The eight bytes of `bytes` at `i`, the first in the lowest byte.
+/// The eight bytes of `bytes` at `i`, the first in the lowest byte: for the masks here and the
+/// other eight-bytes-at-a-time tests of short values (`mask`, the printer's escape check).
 #[inline(always)]
-fn word_at(bytes: &[u8], i: usize) -> u64 {
+pub(crate) fn word_at(bytes: &[u8], i: usize) -> u64 {
     let b = &bytes[i..i + 8];
     u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
 }
