@@ -60,12 +60,22 @@ fn mask_raw(kind: Kind, value: &[u8], out: &mut Vec<u8>) {
         Kind::Email => kinds::email::mask_into(value, out),
         Kind::Cvr => kinds::cvr::mask_into(value, out),
         Kind::Phone => kinds::phone::mask_into(value, out),
-        Kind::BankAccount | Kind::Passport | Kind::DrivingLicence => {
-            kinds::mask_alnum_into(value, 0, 2, out)
-        }
+        Kind::BankAccount => mask_bank_account(value, out),
+        Kind::Passport | Kind::DrivingLicence => kinds::mask_alnum_into(value, 0, 2, out),
         Kind::Ip => out.extend_from_slice(kinds::ip::mask(value).as_bytes()),
         Kind::Custom => mask_custom(value, out),
     }
+}
+
+/// A bank account: every digit but the last two hidden. The label a form writes between reg.nr
+/// and account (`1234 Kontonr. 0012345678`) is no personal data and stays readable. A value
+/// longer than any account has its letters hidden too.
+fn mask_bank_account(value: &[u8], out: &mut Vec<u8>) {
+    if value.len() > 64 {
+        return crate::kinds::mask_alnum_into(value, 0, 2, out);
+    }
+    let (_, digits) = crate::kinds::class_bits(value);
+    crate::kinds::star_into(value, digits, 0, 2, out);
 }
 
 /// A user rule's value: its shape is unknown, so every letter and digit is hidden but the last
@@ -104,6 +114,18 @@ fn mask_after_digits_slow(value: &[u8], keep: usize, out: &mut Vec<u8>) {
 mod tests {
     use super::*;
     use crate::testgen::Rng;
+
+    #[test]
+    fn bank_account_mask_hides_digits_and_keeps_the_label_between_them() {
+        assert_eq!(
+            mask(Kind::BankAccount, b"5301 Kontonr. 0123456789"),
+            "**** Kontonr. ********89"
+        );
+        assert_eq!(
+            mask(Kind::BankAccount, b"1234-0012345678"),
+            "****-********78"
+        );
+    }
 
     #[test]
     fn mask_into_appends_exactly_the_mask_of_every_kind() {

@@ -813,7 +813,8 @@ impl Scanner {
             }
         }
         if let Some(ctx) = &c.bank {
-            if len == 4 {
+            // A reg.nr before its account, or an account after its label and reg.nr.
+            if len == 4 || (6..=10).contains(&len) {
                 offer(
                     Kind::BankAccount,
                     ctx,
@@ -1105,6 +1106,8 @@ impl Gate {
             Gate::GROUP,
             on(Kind::BankAccount, &[4]),
         );
+        // An account after its label (`Reg.nr. 1234 Kontonr. 0012345678`).
+        lens_any |= on(Kind::BankAccount, &[6, 7, 8, 9, 10]);
         lens_any |= on(Kind::Passport, &[9]);
         lens_any |= on(Kind::DrivingLicence, &[8]);
         add_after(Some(b"."), &classes, any, on(Kind::Ip, &[1, 2, 3]));

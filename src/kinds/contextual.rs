@@ -46,9 +46,13 @@ pub const LICENCE_WORDS: &[Word] = &[
 ];
 
 /// A bank account: a 4-digit reg.nr, one separator (`-`, space, `/`) and a 6-10 digit account
-/// number, with a bank context word.
+/// number, with a bank context word; or the two as letters and forms write them, each after its
+/// own label (`Reg.nr. 1234 Kontonr. 0012345678`, see [`labelled_account_at`]).
 pub fn bank_account_at(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
-    if end - start != 4 || !is_boundary(hay, start.wrapping_sub(1)) {
+    if end - start != 4 {
+        return labelled_account_at(hay, start, end, ctx);
+    }
+    if !is_boundary(hay, start.wrapping_sub(1)) {
         return None;
     }
     if !matches!(hay.get(end), Some(b'-' | b' ' | b'/')) {
@@ -64,6 +68,81 @@ pub fn bank_account_at(hay: &[u8], start: usize, end: usize, ctx: Context) -> Op
         return None;
     }
     super::with_positive_context(start, acc_end, [Reason::Rule("reg+account")], ctx)
+}
+
+/// The labels of an account number written after its reg.nr, lower case, longest first where
+/// one starts another; each with the canonical word its reason names.
+const ACCOUNT_LABELS: &[(&[u8], &str)] = &[
+    (b"kontonummer", "kontonummer"),
+    (b"kontonr", "kontonr"),
+    (b"konto-nr", "kontonr"),
+    (b"konto nr", "kontonr"),
+    (b"konto", "konto"),
+    (b"account number", "account"),
+    (b"account no", "account"),
+    (b"account", "account"),
+];
+
+/// Bytes allowed between a label and its number, or between a reg.nr and the next label:
+/// spaces, `.` and `:` after abbreviations, a comma, a slash or a dash between the two fields.
+fn is_label_gap(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'.' | b':' | b',' | b';' | b'/' | b'-')
+}
+
+/// The start of the gap bytes that end at `at`, if there are 1 to `max` of them.
+fn gap_before(hay: &[u8], at: usize, max: usize) -> Option<usize> {
+    let n = hay[..at]
+        .iter()
+        .rev()
+        .take(max + 1)
+        .take_while(|&&b| is_label_gap(b))
+        .count();
+    (1..=max).contains(&n).then(|| at - n)
+}
+
+/// An account number of 6 to 10 digits (`start..end`) whose label (`Kontonr.`) follows a
+/// 4-digit reg.nr: `Reg.nr. 1234 Kontonr. 0012345678`, `reg.nr.: 1234, konto: 0012345678`.
+/// The match spans reg.nr, label and account; the label is its context, so it is medium
+/// without another word (low with a negative word near). An account label with no reg.nr
+/// before it is no match: an account number alone names no bank.
+pub fn labelled_account_at(hay: &[u8], start: usize, end: usize, ctx: Context) -> Option<Match> {
+    if !(6..=10).contains(&(end - start))
+        || !is_boundary(hay, start.wrapping_sub(1))
+        || !is_boundary(hay, end)
+    {
+        return None;
+    }
+    let label_end = gap_before(hay, start, 3)?;
+    let (label_start, word) = ACCOUNT_LABELS.iter().find_map(|&(label, word)| {
+        let from = label_end.checked_sub(label.len())?;
+        hay[from..label_end]
+            .eq_ignore_ascii_case(label)
+            .then_some((from, word))
+    })?;
+    let reg_end = gap_before(hay, label_start, 3)?;
+    let reg_start = reg_end.checked_sub(4)?;
+    if !hay[reg_start..reg_end].iter().all(u8::is_ascii_digit)
+        || !is_boundary(hay, reg_start.wrapping_sub(1))
+        || super::is_mask_fragment(hay, reg_start, end)
+    {
+        return None;
+    }
+    let mut reasons = crate::finding::Reasons::new();
+    reasons.push(Reason::Rule("reg+account"));
+    reasons.push(Reason::Context(word));
+    let confidence = match ctx(reg_start, end).negative {
+        Some(neg) => {
+            reasons.push(Reason::ContextNeg(neg));
+            crate::finding::Confidence::Low
+        }
+        None => crate::finding::Confidence::Medium,
+    };
+    Some(Match {
+        start: reg_start,
+        end,
+        confidence,
+        reasons,
+    })
 }
 
 /// A passport number: nine digits with a passport context word.
@@ -147,6 +226,71 @@ mod tests {
         assert_eq!(
             find(BANK_WORDS, bank_account_at, "konto 1234-12345678901"),
             None
+        );
+    }
+
+    #[test]
+    fn account_after_its_label_and_reg_nr_is_medium_and_spans_both() {
+        let text = "Reg.nr. 5301 Kontonr. 0123456789";
+        assert_eq!(
+            find(BANK_WORDS, bank_account_at, text),
+            Some((8, 32, Confidence::Medium))
+        );
+        // Other ways forms write the two fields.
+        for text in [
+            "reg.nr.: 5301, kontonr.: 0123456789",
+            "Registreringsnummer: 5301 Kontonummer: 0123456789",
+            "Reg. nr. 5301 - Konto nr. 0123456789",
+            "reg 5301 / konto 0012345",
+            "reg. 5301 account no: 0123456789",
+        ] {
+            let got = find(BANK_WORDS, bank_account_at, text);
+            assert!(
+                got.is_some_and(|(_, end, c)| end == text.len() && c == Confidence::Medium),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn account_label_is_the_context_even_without_a_reg_nr_word() {
+        let m =
+            crate::kinds::first_digit_match("5301 kontonr 0123456789", BANK_WORDS, bank_account_at)
+                .map(|(_, m)| m)
+                .expect("a labelled account");
+        assert_eq!(
+            &m.reasons[..],
+            [Reason::Rule("reg+account"), Reason::Context("kontonr")]
+        );
+    }
+
+    #[test]
+    fn account_label_without_a_reg_nr_before_it_is_not_an_account() {
+        // An account number alone names no bank; a reg.nr is four digits, an account six to
+        // ten, each a whole number; the label must be an account's, and a whole word.
+        for text in [
+            "Kontonr. 0123456789",
+            "reg 5301 kontonr 0123456789x",
+            "postnr 53011 kontonr 0123456789",
+            "Reg.nr. 5301 Telefon 22345678",
+            "Reg.nr. 5301 Kontonr. 01234",
+            "Reg.nr. 5301 Kontonr. 01234567890",
+            "Reg.nr. 5301 Bankkonto 0123456789",
+        ] {
+            assert_eq!(find(BANK_WORDS, bank_account_at, text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn labelled_account_with_a_negative_word_near_is_low() {
+        assert_eq!(
+            find(
+                BANK_WORDS,
+                bank_account_at,
+                "faktura: reg 5301 konto 0123456789"
+            )
+            .map(|m| m.2),
+            Some(Confidence::Low)
         );
     }
 
