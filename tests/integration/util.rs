@@ -77,7 +77,14 @@ pub fn run_cmd(mut cmd: Command, dir: Option<&Path>, args: &[&str], stdin: &[u8]
     cmd.current_dir(dir.unwrap_or(Path::new(env!("CARGO_MANIFEST_DIR"))));
     let mut child = cmd.spawn().expect("binary starts");
     let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin).unwrap();
+    // A run that fails before reading its input (a usage error) may close stdin first.
+    if let Err(e) = input.write_all(stdin) {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {e}"
+        );
+    }
     drop(input);
     Run::from_output(child.wait_with_output().unwrap())
 }
