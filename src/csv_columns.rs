@@ -9,12 +9,19 @@
 //! through the bytes the searcher settles, gives each finding its column's say, and passes on
 //! what is reported. That costs one `memchr3` pass over the file, and the file is read by one
 //! thread (a big CSV file is not split between threads).
+//!
+//! A spreadsheet drops the leading zero of a CPR number it takes for a number: `0101901234`,
+//! saved as CSV, becomes `101901234`, and so does every number of a person born on the 1st to
+//! the 9th of a month, about three in ten. In a column whose name is a CPR word, a cell of
+//! exactly nine digits is therefore checked with the zero restored, as a database's integer
+//! cell is ([`crate::column`], reason `int-leading-zero`). Only there: a nine-digit number
+//! anywhere else is as likely an order or customer number.
 
 use std::io;
 use std::path::Path;
 
 use crate::column::{CellScanner, Column};
-use crate::finding::Finding;
+use crate::finding::{Finding, Kind, Reason};
 use crate::search::Sink;
 
 /// How much of a file's start is read to find its header.
@@ -169,6 +176,7 @@ struct Marks {
 
 impl Marks {
     /// The marks of `block` (at most 64 bytes; bits past its end are clear).
+    #[inline]
     fn of(block: &[u8], delimiter: u8) -> Marks {
         debug_assert!(block.len() <= 64);
         #[cfg(target_arch = "x86_64")]
@@ -290,19 +298,302 @@ pub struct CsvSink<'a, S> {
     header: Header,
     at: Cursor,
     pending: Vec<Finding>,
+    /// Whether some column's name is a CPR word, so its nine-digit cells are looked at.
+    nine_digits: bool,
+    /// The CPR-named columns, in order.
+    positive: Vec<usize>,
+    cell: CellTrack,
+    /// The marks of each 64-byte block of the bytes in hand, made once for both walks.
+    marks: Vec<Marks>,
+}
+
+/// What the look for nine-digit cells keeps between the parts of a file: where lines are, and
+/// the cell in progress at the end of the bytes settled so far.
+#[derive(Clone, Debug)]
+struct CellTrack {
+    /// The line (1-based) the next settled bytes start in, and that line's offset.
+    line: u64,
+    line_start: u64,
+    /// Where the cell in progress starts, its line and that line's offset.
+    from: u64,
+    from_line: u64,
+    from_line_start: u64,
+    /// The cell's bytes that earlier parts held (a cell cut by a part boundary, or the last
+    /// cell of a file without a final newline), while it can still be a nine-digit cell.
+    carried: Vec<u8>,
+    /// Whether `carried` holds all of the cell before the bytes in hand.
+    carried_whole: bool,
+}
+
+/// The most bytes a cell may have and still be nine digits: quotes, spaces and a `\r` around.
+const NINE_DIGIT_CELL_MAX: usize = 24;
+
+impl CellTrack {
+    /// A cell starts at `from`, on the current line.
+    #[inline]
+    fn next_cell(&mut self, from: u64) {
+        self.from = from;
+        (self.from_line, self.from_line_start) = (self.line, self.line_start);
+        self.carried.clear();
+        self.carried_whole = true;
+    }
+}
+
+/// The index of the `n`th (0-based) set bit of `x`, which has more than `n`.
+#[inline]
+fn nth_bit(mut x: u64, n: usize) -> usize {
+    for _ in 0..n {
+        x &= x - 1;
+    }
+    x.trailing_zeros() as usize
+}
+
+impl Default for CellTrack {
+    fn default() -> CellTrack {
+        CellTrack {
+            line: 1,
+            line_start: 0,
+            from: 0,
+            from_line: 1,
+            from_line_start: 0,
+            carried: Vec::new(),
+            carried_whole: true,
+        }
+    }
 }
 
 impl<'a, S: Sink> CsvSink<'a, S> {
     /// `cells` must be the scanner whose [`CellScanner::scanner`] the search uses.
     pub fn new(inner: S, cells: &'a CellScanner, header: Header) -> CsvSink<'a, S> {
+        let positive: Vec<usize> = (header.columns.iter().enumerate())
+            .filter(|(_, c)| c.positive.is_some())
+            .map(|(k, _)| k)
+            .collect();
+        let nine_digits = !positive.is_empty();
         CsvSink {
             inner,
             cells,
             header,
             at: Cursor::default(),
             pending: Vec::new(),
+            nine_digits,
+            positive,
+            cell: CellTrack::default(),
+            marks: Vec::new(),
         }
     }
+
+    /// Ends the input: the last cell of a file without a final newline is looked at too. Call
+    /// it once the search has returned.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if !self.nine_digits || !self.cell.carried_whole || self.cell.carried.is_empty() {
+            return Ok(());
+        }
+        let column = self.header.column_at(self.at);
+        if column.positive.is_none() {
+            return Ok(());
+        }
+        let mut found = Vec::new();
+        let t = std::mem::take(&mut self.cell);
+        self.restored(&t, &t.carried, &mut found);
+        found.retain_mut(|f| self.cells.judge(f, column));
+        if found.is_empty() {
+            return Ok(());
+        }
+        self.inner.findings(&found)
+    }
+
+    /// The findings of the nine-digit cells of CPR-named columns that end in `bytes` (at
+    /// `offset` in the input, its blocks' marks in `self.marks`), in order, not yet judged by
+    /// their column; and the cell and line tracking moved past `bytes`.
+    fn nine_digit_cells(&mut self, bytes: &[u8], offset: u64) -> Vec<Finding> {
+        let mut found = Vec::new();
+        let mut cur = self.at;
+        let mut t = std::mem::take(&mut self.cell);
+        for (k, m) in self.marks.iter().enumerate() {
+            let block = 64 * k;
+            if m.quote == 0 && !cur.quoted {
+                self.unquoted_block(m, block, bytes, offset, &mut cur, &mut t, &mut found);
+                continue;
+            }
+            let mut any = m.quote | m.delim | m.newline;
+            while any != 0 {
+                let i = any.trailing_zeros();
+                let bit = 1u64 << i;
+                any &= any - 1;
+                if m.quote & bit != 0 {
+                    cur.quoted = !cur.quoted;
+                    continue;
+                }
+                let p = block + i as usize;
+                let newline = m.newline & bit != 0;
+                if newline {
+                    t.line += 1;
+                    t.line_start = offset + p as u64 + 1;
+                }
+                if cur.quoted {
+                    continue;
+                }
+                if self.header.column_at(cur).positive.is_some() {
+                    self.cell_ends(&mut t, bytes, offset, p, &mut found);
+                }
+                t.next_cell(offset + p as u64 + 1);
+                if newline {
+                    cur.row += 1;
+                    cur.field = 0;
+                } else {
+                    cur.field += 1;
+                }
+            }
+        }
+        // The cell still open at the end: keep its bytes while it may be nine digits.
+        let open = &bytes[(t.from.saturating_sub(offset) as usize).min(bytes.len())..];
+        if t.carried_whole && t.carried.len() + open.len() <= NINE_DIGIT_CELL_MAX {
+            t.carried.extend_from_slice(open);
+        } else {
+            t.carried.clear();
+            t.carried_whole = false;
+        }
+        self.cell = t;
+        found
+    }
+
+    /// [`CsvSink::nine_digit_cells`] over a block without quotes, outside quotes: a row's
+    /// terminators at a time, looking only at those that end a cell of a CPR-named column.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn unquoted_block(
+        &self,
+        m: &Marks,
+        block: usize,
+        bytes: &[u8],
+        offset: u64,
+        cur: &mut Cursor,
+        t: &mut CellTrack,
+        found: &mut Vec<Finding>,
+    ) {
+        let mut rest = m.delim | m.newline;
+        while rest != 0 {
+            // The terminators up to the row's newline, if the block holds it.
+            let newline = rest & m.newline;
+            let row = if newline != 0 {
+                let low = newline & newline.wrapping_neg();
+                rest & (low | (low - 1))
+            } else {
+                rest
+            };
+            let n = row.count_ones() as usize;
+            if cur.row > 0 {
+                for &k in &self.positive {
+                    if k < cur.field {
+                        continue;
+                    }
+                    let j = k - cur.field;
+                    if j >= n {
+                        break;
+                    }
+                    if j > 0 {
+                        t.next_cell(offset + (block + nth_bit(row, j - 1) + 1) as u64);
+                    }
+                    self.cell_ends(t, bytes, offset, block + nth_bit(row, j), found);
+                }
+            }
+            let p = block + (63 - row.leading_zeros()) as usize;
+            if newline != 0 {
+                t.line += 1;
+                t.line_start = offset + p as u64 + 1;
+                cur.row += 1;
+                cur.field = 0;
+            } else {
+                cur.field += n;
+            }
+            t.next_cell(offset + p as u64 + 1);
+            rest &= !row;
+        }
+    }
+
+    /// The cell in progress ends at `bytes[end]`: its finding, if it is nine digits.
+    fn cell_ends(
+        &self,
+        t: &mut CellTrack,
+        bytes: &[u8],
+        offset: u64,
+        end: usize,
+        found: &mut Vec<Finding>,
+    ) {
+        if t.from >= offset {
+            let cell = &bytes[(t.from - offset) as usize..end];
+            if (9..=NINE_DIGIT_CELL_MAX).contains(&cell.len()) {
+                self.restored(t, cell, found);
+            }
+        } else if t.carried_whole && t.carried.len() + end <= NINE_DIGIT_CELL_MAX {
+            t.carried.extend_from_slice(&bytes[..end]);
+            self.restored(t, &t.carried, found);
+        }
+    }
+
+    /// The CPR finding of `cell` (the cell in progress, all its bytes) if it holds nine digits,
+    /// maybe quoted and spaced, that form a CPR number with a leading zero.
+    fn restored(&self, t: &CellTrack, cell: &[u8], found: &mut Vec<Finding>) {
+        let Some((at, digits)) = nine_digits(cell) else {
+            return;
+        };
+        let mut number = [b'0'; 10];
+        number[1..].copy_from_slice(digits);
+        let from = found.len();
+        self.cells.scanner().scan(&number, 0..number.len(), found);
+        let start = t.from + at as u64;
+        let mut i = from;
+        while i < found.len() {
+            let f = &mut found[i];
+            if f.kind != Kind::Cpr || f.offset != 0 || f.len != 10 {
+                found.remove(i);
+                continue;
+            }
+            f.offset = start;
+            f.len = 9;
+            f.line = t.from_line;
+            f.column = start - t.from_line_start + 1;
+            f.reasons.push(Reason::IntLeadingZero);
+            i += 1;
+        }
+    }
+}
+
+/// Where the nine digits of a cell start, and the digits, when the cell is nothing else:
+/// spaces and one pair of quotes around them are allowed, and the `\r` of a CRLF line end.
+fn nine_digits(cell: &[u8]) -> Option<(usize, &[u8])> {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+    let trim = |c: &[u8], at: usize| -> (usize, usize) {
+        let lead = c.iter().take_while(|b| is_space(b)).count();
+        let trail = c[lead..].iter().rev().take_while(|b| is_space(b)).count();
+        (at + lead, c.len() - lead - trail)
+    };
+    let (mut at, mut len) = trim(cell, 0);
+    if len >= 2 && cell[at] == b'"' && cell[at + len - 1] == b'"' {
+        (at, len) = trim(&cell[at + 1..at + len - 1], at + 1);
+    }
+    let digits = &cell[at..at + len];
+    (len == 9 && digits.iter().all(u8::is_ascii_digit)).then_some((at, digits))
+}
+
+/// Adds the nine-digit cells' findings to the part's (both in offset order), leaving out any
+/// that overlaps a finding the scanner made.
+fn merge_cells(pending: &mut Vec<Finding>, cells: Vec<Finding>) {
+    let mut out = Vec::with_capacity(pending.len() + cells.len());
+    let mut rest = std::mem::take(pending).into_iter().peekable();
+    for c in cells {
+        while let Some(f) = rest.next_if(|f| f.offset < c.offset) {
+            out.push(f);
+        }
+        let before = out.last().is_some_and(|f: &Finding| f.end() > c.offset);
+        let after = rest.peek().is_some_and(|f| f.offset < c.end());
+        if !before && !after {
+            out.push(c);
+        }
+    }
+    out.extend(rest);
+    *pending = out;
 }
 
 impl Header {
@@ -339,10 +630,20 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
     /// bytes each, on a dense export).
     fn settled(&mut self, bytes: &[u8], offset: u64) -> io::Result<()> {
         let d = self.header.delimiter;
+        self.marks.clear();
+        self.marks.reserve(bytes.len().div_ceil(64));
+        self.marks
+            .extend(bytes.chunks(64).map(|block| Marks::of(block, d)));
         let mut pending = std::mem::take(&mut self.pending);
+        if self.nine_digits {
+            let cells = self.nine_digit_cells(bytes, offset);
+            if !cells.is_empty() {
+                merge_cells(&mut pending, cells);
+            }
+        }
+        let marks = std::mem::take(&mut self.marks);
         let mut done = 0;
         let mut block = 0;
-        let mut marks = Marks::of(&bytes[..bytes.len().min(64)], d);
         // The start of the run of reported findings in hand, and the inner sink's first error
         // (after which it is given nothing more).
         let mut run = 0;
@@ -356,26 +657,24 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
             let f = &mut pending[i];
             let at = (f.offset.saturating_sub(offset) as usize).clamp(done, bytes.len());
             done = at;
-            while at - block >= 64 {
-                self.at.step(marks);
-                block += 64;
-                marks = Marks::of(&bytes[block..bytes.len().min(block + 64)], d);
+            while at - 64 * block >= 64 {
+                self.at.step(marks[block]);
+                block += 1;
             }
             let mut here = self.at;
-            here.step(marks.below(at - block));
+            if let Some(m) = marks.get(block) {
+                here.step(m.below(at - 64 * block));
+            }
             if !self.cells.judge(f, self.header.column_at(here)) {
                 pass_on(&mut self.inner, &pending[run..i]);
                 run = i + 1;
             }
         }
         pass_on(&mut self.inner, &pending[run..]);
-        while block < bytes.len() {
-            self.at.step(marks);
-            block += 64;
-            if block < bytes.len() {
-                marks = Marks::of(&bytes[block..bytes.len().min(block + 64)], d);
-            }
+        for m in &marks[block..] {
+            self.at.step(*m);
         }
+        self.marks = marks;
         pending.clear();
         self.pending = pending;
         result?;
@@ -419,6 +718,8 @@ mod tests {
         Searcher::new(chunk)
             .search_reader(cells.scanner(), text.as_bytes(), &mut sink)
             .unwrap();
+        sink.finish().unwrap();
+        drop(sink);
         found
     }
 
@@ -599,6 +900,242 @@ mod tests {
             assert_eq!(cpr_col, rows / 2, "chunk {chunk}");
             assert_eq!(found.len(), rows / 2 * 3, "chunk {chunk}");
         }
+    }
+
+    /// A valid CPR number of someone born on the 1st to the 9th, and its nine digits as a
+    /// spreadsheet saves it.
+    fn dropped_zero(date: &str, serial: &str) -> (String, String) {
+        let n = valid(date, serial);
+        let nine = n[1..].to_string();
+        (n, nine)
+    }
+
+    #[test]
+    fn nine_digit_cell_in_a_cpr_column_is_checked_with_its_leading_zero_restored() {
+        let (_, nine) = dropped_zero("050387", "123");
+        let text = format!("navn;cpr\nA;{nine}\n");
+        for chunk in [1, 7, 64, 4096] {
+            let found = scan(&text, chunk);
+            assert_eq!(found.len(), 1, "chunk {chunk}: {found:?}");
+            let f = &found[0];
+            assert_eq!(f.offset as usize, text.find(&nine).unwrap());
+            assert_eq!((f.len, f.line, f.column), (9, 2, 3));
+            assert_eq!(f.confidence, Confidence::High);
+            assert_eq!(
+                &f.reasons[..],
+                [
+                    Reason::Date,
+                    Reason::Mod11,
+                    Reason::IntLeadingZero,
+                    Reason::Column("cpr")
+                ]
+            );
+            assert_eq!(f.masked(), "050387****", "the restored number, masked");
+        }
+    }
+
+    #[test]
+    fn nine_digit_cell_quoted_spaced_crlf_or_last_without_newline_is_found() {
+        let (_, a) = dropped_zero("010190", "123");
+        let (_, b) = dropped_zero("091263", "456");
+        let text = format!("cpr,navn\r\n\" {a} \",x\r\ny,z\r\nq,w\r\n{b}");
+        let texts = [text.clone(), format!("navn,cpr\nx,{b}")];
+        for text in &texts {
+            for chunk in [1, 5, 4096] {
+                let found = scan(text, chunk);
+                let wanted: Vec<usize> = [&a, &b]
+                    .iter()
+                    .filter_map(|n| text.find(n.as_str()))
+                    .collect();
+                let got: Vec<usize> = found.iter().map(|f| f.offset as usize).collect();
+                assert_eq!(got, wanted, "chunk {chunk}: {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn nine_digits_elsewhere_or_not_alone_or_not_a_cpr_number_are_not_restored() {
+        let (_, nine) = dropped_zero("010190", "123");
+        // Under another name, in a cell with other text, with a tenth digit's room taken, or
+        // nine digits that are no CPR number with a zero before them (month 13).
+        let text =
+            format!("ordrenr;cpr;note\n{nine};x {nine};{nine}\n1;{nine}7;2\n1;113901234;2\n");
+        let found = scan(&text, 4096);
+        assert!(
+            found.iter().all(|f| f.len != 9),
+            "{:?}",
+            found.iter().map(|f| (f.offset, f.len)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn nine_digit_cells_cut_by_part_boundaries_are_found_once_in_order() {
+        // The sink is handed the text in two parts, cut at every byte: inside the cells too
+        // (parts end inside a line when it is longer than the searcher's buffer).
+        let (_, a) = dropped_zero("030303", "321");
+        let (_, b) = dropped_zero("070707", "654");
+        let text = format!("note;cpr\nx;{a}\n\"y\n\";\"{b}\"\nz;{a}");
+        let wanted: Vec<(usize, u64)> = [(&a, 2), (&b, 4), (&a, 5)]
+            .iter()
+            .scan(0, |from, (n, line)| {
+                let at = *from + text[*from..].find(n.as_str()).unwrap();
+                *from = at + 1;
+                Some((at, *line))
+            })
+            .collect();
+        let cells = cells();
+        let bytes = text.as_bytes();
+        for cut in 0..=bytes.len() {
+            let header = sniff(bytes, true, &cells).expect("a header");
+            let mut found = Vec::new();
+            let collect = |b: &[Finding]| {
+                found.extend_from_slice(b);
+                Ok(())
+            };
+            let mut sink = CsvSink::new(collect, &cells, header);
+            sink.part(&mut Vec::new(), &bytes[..cut], 0).unwrap();
+            sink.part(&mut Vec::new(), &bytes[cut..], cut as u64)
+                .unwrap();
+            sink.finish().unwrap();
+            drop(sink);
+            let got: Vec<(usize, u64)> =
+                found.iter().map(|f| (f.offset as usize, f.line)).collect();
+            assert_eq!(got, wanted, "cut at {cut}");
+        }
+    }
+
+    /// The nine-digit cells of `text` a byte at a time: (offset, line, column) of each whose
+    /// restored number the scanner takes for a CPR number. The definition the sink's block
+    /// walk must agree with.
+    fn nine_digit_cells_bytewise(
+        text: &[u8],
+        header: &Header,
+        cells: &CellScanner,
+    ) -> Vec<[u64; 3]> {
+        let mut out = Vec::new();
+        let (mut quoted, mut row, mut field) = (false, 0u64, 0usize);
+        let (mut line, mut line_start) = (1u64, 0usize);
+        let (mut from, mut from_line, mut from_line_start) = (0usize, 1u64, 0usize);
+        let mut cell_ends =
+            |end: usize, row: u64, field: usize, from: usize, fl: u64, fls: usize| {
+                let positive = header
+                    .columns
+                    .get(field)
+                    .is_some_and(|c| c.positive.is_some());
+                let cell = &text[from..end];
+                if row == 0 || !positive || cell.len() > NINE_DIGIT_CELL_MAX {
+                    return;
+                }
+                if let Some((at, digits)) = nine_digits(cell) {
+                    let number = [b"0", digits].concat();
+                    if cells
+                        .scanner()
+                        .scan_all(&number)
+                        .iter()
+                        .any(|f| f.kind == Kind::Cpr)
+                    {
+                        let start = from + at;
+                        out.push([start as u64, fl, (start - fls + 1) as u64]);
+                    }
+                }
+            };
+        for (i, &b) in text.iter().enumerate() {
+            if b == b'"' {
+                quoted = !quoted;
+                continue;
+            }
+            if b == b'\n' {
+                line += 1;
+                line_start = i + 1;
+            }
+            if quoted || (b != b'\n' && b != header.delimiter) {
+                continue;
+            }
+            cell_ends(i, row, field, from, from_line, from_line_start);
+            (from, from_line, from_line_start) = (i + 1, line, line_start);
+            if b == b'\n' {
+                row += 1;
+                field = 0;
+            } else {
+                field += 1;
+            }
+        }
+        if from < text.len() {
+            cell_ends(text.len(), row, field, from, from_line, from_line_start);
+        }
+        out
+    }
+
+    #[test]
+    fn nine_digit_cells_agree_with_a_byte_at_a_time_walk_on_random_files_in_random_parts() {
+        let cells = cells();
+        let nines: Vec<String> = [("010190", "123"), ("050387", "321"), ("091263", "456")]
+            .iter()
+            .map(|(d, s)| dropped_zero(d, s).1)
+            .collect();
+        let quoted = format!("\"{}\"", nines[0]);
+        let spaced = format!(" {} \r", nines[1]);
+        let long = "y".repeat(70);
+        // Fields, half of them nine-digit cells, each followed by a separator; now and then a
+        // stray quote opens a quoted stretch across separators and newlines.
+        let fields: Vec<&str> = vec![
+            &nines[0],
+            &nines[1],
+            &nines[2],
+            &quoted,
+            &spaced,
+            &nines[0],
+            &nines[1],
+            &nines[2],
+            "",
+            "x",
+            "123456789",
+            "0101901234",
+            "\"a;\nb\"",
+            &long,
+            "\"",
+            " 1",
+        ];
+        let separators = [";", ";", ";", "\n", "\r\n"];
+        let mut rng = crate::testgen::Rng(0x5eed_1234_abcd_0001);
+        let mut total = 0;
+        for round in 0..400 {
+            let mut text = String::from("a;cpr;b;personnummer\n");
+            for _ in 0..(rng.next() % 60) {
+                text.push_str(fields[(rng.next() % fields.len() as u64) as usize]);
+                text.push_str(separators[(rng.next() % separators.len() as u64) as usize]);
+            }
+            if rng.next().is_multiple_of(2) {
+                text.push_str(&nines[2]);
+            }
+            let bytes = text.as_bytes();
+            // The header alone: the random rows need not have its width.
+            let header = sniff(b"a;cpr;b;personnummer\n", true, &cells).expect("a header");
+            let want = nine_digit_cells_bytewise(bytes, &header, &cells);
+            let mut cuts = [
+                (rng.next() % (bytes.len() as u64 + 1)) as usize,
+                (rng.next() % (bytes.len() as u64 + 1)) as usize,
+            ];
+            cuts.sort_unstable();
+            let mut found = Vec::new();
+            let collect = |b: &[Finding]| {
+                found.extend_from_slice(b);
+                Ok(())
+            };
+            let mut sink = CsvSink::new(collect, &cells, header);
+            let mut at = 0;
+            for end in [cuts[0], cuts[1], bytes.len()] {
+                sink.part(&mut Vec::new(), &bytes[at..end], at as u64)
+                    .unwrap();
+                at = end;
+            }
+            sink.finish().unwrap();
+            drop(sink);
+            let got: Vec<[u64; 3]> = found.iter().map(|f| [f.offset, f.line, f.column]).collect();
+            assert_eq!(got, want, "round {round}, cuts {cuts:?}: {text:?}");
+            total += want.len();
+        }
+        assert!(total > 1000, "the rounds hold cells to find: {total}");
     }
 
     #[test]

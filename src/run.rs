@@ -1046,7 +1046,9 @@ fn search_columns(
     };
     let sink = |batch: &[crate::finding::Finding]| output.findings(batch);
     let mut columns = csv_columns::CsvSink::new(sink, &shared.cells, header);
-    let res = searcher.search_reader(shared.cells.scanner(), &mut counting, &mut columns);
+    let res = searcher
+        .search_reader(shared.cells.scanner(), &mut counting, &mut columns)
+        .and_then(|n| columns.finish().map(|()| n).map_err(SearchError::Sink));
     drop(columns);
     shared.stats.bytes.fetch_add(counting.n, Ordering::Relaxed);
     finish_output(shared, shown, output, res)

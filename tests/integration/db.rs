@@ -287,6 +287,31 @@ fn csv_with_a_cpr_header_reports_plain_cells_with_column_cpr() {
 }
 
 #[test]
+fn csv_cpr_column_cell_of_nine_digits_is_a_cpr_number_that_lost_its_leading_zero() {
+    // A spreadsheet saves 0503871234 as 503871234. Restored under `cpr`; not under `kundenr`.
+    let a = cpr("050387", "123");
+    let nine = &a[1..];
+    let csv = format!("navn;cpr;kundenr\r\nA;{nine};{nine}\r\nB;\"{nine}\";x");
+    let dir = tree(&[("borgere.csv", csv.as_bytes())]);
+    let args = ["--today", "2026-11-23", "--min-confidence", "low", "."];
+    let run = run_in(Some(dir.path()), &args, b"");
+    let found = findings(&run);
+    assert_eq!(found.len(), 2, "{}", mask_numbers(&run.stdout));
+    for (f, line) in found.iter().zip([2, 3]) {
+        assert_eq!(f["line"], line);
+        assert_eq!(f["length"], 9);
+        assert_eq!(f["match"], "050387****");
+        assert_eq!(f["confidence"], "high");
+        assert_eq!(
+            reasons(f),
+            ["date", "mod11", "int-leading-zero", "column:cpr"]
+        );
+    }
+    assert_eq!(found[0]["offset"], csv.find(nine).unwrap());
+    assert_eq!(found[1]["column"], 4, "after the quote");
+}
+
+#[test]
 fn a_file_not_named_like_csv_is_scanned_as_plain_text() {
     let a = cpr("010190", "123");
     let dir = tree(&[("borgere.txt", format!("navn;cpr\nA;{a}\n").as_bytes())]);
