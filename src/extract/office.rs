@@ -9,6 +9,12 @@
 //! PowerPoint, slides, notes and comments; in OpenDocument, `content.xml` and `styles.xml`
 //! (headers and footers). Embedded files (`*/embeddings/`) are read as members.
 //!
+//! A sheet's number cell of exactly nine digits below a cell naming a CPR number (`cpr`,
+//! `personnummer`: the word lists of [`crate::context::CPR_WORDS`]) is read with a leading zero:
+//! a CPR number typed into Excel is stored as a number and loses it (`0101901234` is stored as
+//! `101901234`, for everyone born on the 1st to the 9th), as a CSV export's cells do
+//! ([`crate::csv_columns`]).
+//!
 //! Legacy binary Office files (OLE compound files: `.doc`, `.xls`, `.ppt`) are reported as
 //! skipped: no well-kept crate reads their text. Password-protected Office files are OLE files
 //! too, and are reported as encrypted.
@@ -249,6 +255,37 @@ fn read_part<R: Read + Seek>(
 }
 
 /// The attribute `key` (matched by local name) of an element.
+/// The longest cell text taken for a column's name.
+const NAME_MAX: usize = 64;
+/// Columns beyond this (Excel has 16,384) are not tracked as CPR-named.
+const COLUMNS_MAX: usize = 1 << 14;
+
+/// The 0-based column of a cell reference (`B7` is 1, `AA1` is 26).
+fn column_of(reference: &str) -> Option<usize> {
+    let letters = reference.bytes().take_while(u8::is_ascii_alphabetic);
+    let mut n = 0usize;
+    let mut any = false;
+    for b in letters {
+        n = n
+            .checked_mul(26)?
+            .checked_add(usize::from(b.to_ascii_uppercase() - b'A') + 1)?;
+        any = true;
+    }
+    any.then(|| n - 1)
+}
+
+/// Whether a cell's text names a CPR number, as a column's name does ([`crate::column`]).
+fn names_cpr(text: &str) -> bool {
+    use std::sync::OnceLock;
+    static WORDS: OnceLock<crate::context::ContextMatcher> = OnceLock::new();
+    let words =
+        WORDS.get_or_init(|| crate::context::ContextMatcher::new(crate::context::CPR_WORDS));
+    words
+        .words_in(text.replace('_', "-").as_bytes())
+        .positive
+        .is_some()
+}
+
 fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
         (a.key.local_name().as_ref() == key).then(|| String::from_utf8_lossy(&a.value).into_owned())
@@ -341,6 +378,14 @@ struct XmlText<'s, R> {
     in_value: bool,
     /// Shared strings: end each `si` item with U+001E (record separator) to split them.
     item_breaks: bool,
+    /// In a sheet: the current cell's column (0-based), the column the next cell without a
+    /// reference is in, the text of the current cell when it is a string, and the columns
+    /// below a cell that names a CPR number.
+    column: usize,
+    next_column: usize,
+    cell_text: String,
+    cell_long: bool,
+    cpr_columns: Vec<bool>,
 }
 
 impl<'s, R: BufRead> XmlText<'s, R> {
@@ -360,6 +405,20 @@ impl<'s, R: BufRead> XmlText<'s, R> {
             value: String::new(),
             in_value: false,
             item_breaks: false,
+            column: 0,
+            next_column: 0,
+            cell_text: String::new(),
+            cell_long: false,
+            cpr_columns: Vec::new(),
+        }
+    }
+
+    /// Adds to the current cell's text, kept while it is short enough to be a column's name.
+    fn take_cell_text(&mut self, s: &str) {
+        if self.cell_text.len() + s.len() > NAME_MAX {
+            self.cell_long = true;
+        } else if !self.cell_long {
+            self.cell_text.push_str(s);
         }
     }
 
@@ -384,6 +443,9 @@ impl<'s, R: BufRead> XmlText<'s, R> {
             self.value.push_str(s);
         } else if self.in_text > 0 {
             self.out.extend_from_slice(s.as_bytes());
+            if self.style == Style::Sheet {
+                self.take_cell_text(s);
+            }
         }
     }
 
@@ -393,7 +455,16 @@ impl<'s, R: BufRead> XmlText<'s, R> {
         match (self.style, local) {
             (Style::Ooxml, b"tab") if empty => self.out.push(b'\t'),
             (Style::Ooxml, b"br" | b"cr") => self.out.push(b'\n'),
-            (Style::Sheet, b"c") => self.cell_type = attr(e, b"t"),
+            (Style::Sheet, b"row") => self.next_column = 0,
+            (Style::Sheet, b"c") => {
+                self.cell_type = attr(e, b"t");
+                self.column = attr(e, b"r")
+                    .and_then(|r| column_of(&r))
+                    .unwrap_or(self.next_column);
+                self.next_column = self.column + 1;
+                self.cell_text.clear();
+                self.cell_long = false;
+            }
             (Style::Sheet, b"v") if !empty => {
                 self.in_value = true;
                 self.value.clear();
@@ -427,11 +498,35 @@ impl<'s, R: BufRead> XmlText<'s, R> {
                     .flatten()
                     .and_then(|i| self.shared.get(i));
                 match shared {
-                    Some(s) => self.out.extend_from_slice(s.as_bytes()),
-                    None => self.out.extend_from_slice(value.as_bytes()),
+                    Some(s) => {
+                        self.out.extend_from_slice(s.as_bytes());
+                        self.take_cell_text(s);
+                    }
+                    None => {
+                        let number = matches!(self.cell_type.as_deref(), None | Some("n"));
+                        let nine = value.len() == 9 && value.bytes().all(|b| b.is_ascii_digit());
+                        if number && nine && self.cpr_columns.get(self.column) == Some(&true) {
+                            self.out.push(b'0');
+                        }
+                        self.out.extend_from_slice(value.as_bytes());
+                        if !number {
+                            self.take_cell_text(&value);
+                        }
+                    }
                 }
             }
-            (Style::Sheet, b"c") => self.out.push(b'\t'),
+            (Style::Sheet, b"c") => {
+                if !self.cell_text.is_empty() && !self.cell_long && names_cpr(&self.cell_text) {
+                    if self.cpr_columns.len() <= self.column {
+                        self.cpr_columns
+                            .resize(self.column.min(COLUMNS_MAX) + 1, false);
+                    }
+                    if let Some(c) = self.cpr_columns.get_mut(self.column) {
+                        *c = true;
+                    }
+                }
+                self.out.push(b'\t');
+            }
             (Style::Sheet, b"row") => self.out.push(b'\n'),
             (Style::Sheet, b"oddHeader" | b"oddFooter" | b"evenHeader" | b"evenFooter") => {
                 self.out.push(b'\n')
@@ -543,6 +638,55 @@ mod tests {
     fn word_runs_join_and_paragraphs_end_lines() {
         let xml = r#"<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>cpr: 0101</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>90-12</w:t></w:r><w:r><w:t>38</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">B &amp; C</w:t></w:r></w:p></w:body></w:document>"#;
         assert_eq!(text(xml, Style::Ooxml, &[]), "cpr: 010190-1238\nB & C\n");
+    }
+
+    #[test]
+    fn nine_digit_number_below_a_cpr_header_gets_its_leading_zero_back() {
+        // `cpr` (shared string) over A, `kundenr` over B, an inline `Personnummer` over D: the
+        // nine-digit numbers under A and D are read with a zero, the one under B is not, nor
+        // one stored as text, nor a ten-digit number, nor one in the header row itself.
+        let shared = vec![
+            "cpr".to_string(),
+            "kundenr".to_string(),
+            "101901234".to_string(),
+        ];
+        let xml = concat!(
+            r#"<worksheet><sheetData>"#,
+            r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>"#,
+            r#"<c r="D1" t="inlineStr"><is><t>Personnummer</t></is></c></row>"#,
+            r#"<row r="2"><c r="A2"><v>101901234</v></c><c r="B2"><v>101901234</v></c>"#,
+            r#"<c r="D2" t="n"><v>101901234</v></c></row>"#,
+            r#"<row r="3"><c r="A3" t="s"><v>2</v></c><c r="B3"/><c r="D3"><v>1019012345</v></c></row>"#,
+            r#"</sheetData></worksheet>"#
+        );
+        assert_eq!(
+            text(xml, Style::Sheet, &shared),
+            "cpr\tkundenr\tPersonnummer\t\n\
+             0101901234\t101901234\t0101901234\t\n\
+             101901234\t1019012345\t\n"
+        );
+    }
+
+    #[test]
+    fn cells_without_references_count_their_column_by_position() {
+        let shared = vec!["navn".to_string(), "CPR-nr".to_string()];
+        let xml = concat!(
+            r#"<worksheet><sheetData><row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row>"#,
+            r#"<row><c><v>101901234</v></c><c><v>101901234</v></c></row></sheetData></worksheet>"#
+        );
+        assert_eq!(
+            text(xml, Style::Sheet, &shared),
+            "navn\tCPR-nr\t\n101901234\t0101901234\t\n"
+        );
+    }
+
+    #[test]
+    fn column_references_read_as_numbers() {
+        assert_eq!(column_of("A1"), Some(0));
+        assert_eq!(column_of("b7"), Some(1));
+        assert_eq!(column_of("AA10"), Some(26));
+        assert_eq!(column_of("XFD1"), Some(16_383));
+        assert_eq!(column_of("12"), None);
     }
 
     #[test]

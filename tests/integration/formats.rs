@@ -8,7 +8,7 @@ use std::io::{Cursor, Write};
 
 use serde_json::Value;
 
-use crate::util::{checked_cpr, run_in, tree, Run};
+use crate::util::{checked_cpr, mask_numbers, run_in, tree, Run};
 
 /// A computed CPR number `DDMMYY-SSSS` (7th digit 0-3: the 1900s) with a valid modulus 11
 /// check digit: the serial is moved on until one exists.
@@ -307,6 +307,33 @@ fn spreadsheet_cells_are_found_under_their_sheet_name() {
     let run = scan(dir.path(), &[]);
     assert_eq!(cpr_places(&run), [place("løn.xlsx", Some("Løn 2024"), &a)]);
     assert_eq!(run.of_type("finding")[0]["line"], 2, "one line per row");
+}
+
+#[test]
+fn spreadsheet_number_below_a_cpr_header_is_found_with_its_leading_zero_restored() {
+    // Typed into Excel, 0503871234 is stored as the number 503871234.
+    let a = cpr(5, 3, 87, 123).replace('-', "");
+    let nine = &a[1..];
+    let ws = format!(
+        r#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>{nine}</v></c></row></sheetData></worksheet>"#
+    );
+    let sst = "<sst><si><t>navn</t></si><si><t>CPR-nummer</t></si><si><t>Anna</t></si></sst>";
+    let wb = r#"<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Ark1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let rels = r#"<Relationships><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    let book = zip(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("xl/workbook.xml", wb.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", ws.as_bytes()),
+        ("xl/sharedStrings.xml", sst.as_bytes()),
+    ]);
+    let dir = tree(&[("borgere.xlsx", &book)]);
+    let run = scan(dir.path(), &[]);
+    let found = run.of_type("finding");
+    assert_eq!(found.len(), 1, "{}", mask_numbers(&run.stdout));
+    assert_eq!(found[0]["member"], "Ark1");
+    assert_eq!(found[0]["kind"], "cpr");
+    assert_eq!(found[0]["match"], format!("{}****", &a[..6]));
 }
 
 #[test]
