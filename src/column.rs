@@ -11,7 +11,9 @@
 //! scanner's minimums admit: so a plain 10-digit number (medium) in a `cpr` column is high, and
 //! one in an `ordrenr` column is low and, by default, not reported.
 
-use crate::context::{ContextMatcher, CPR_WORDS};
+use std::sync::OnceLock;
+
+use crate::context::{ContextMatcher, Nearby, CPR_WORDS};
 use crate::cpr;
 use crate::finding::{Confidence, Finding, Kind, Reason};
 use crate::kinds::card;
@@ -36,8 +38,6 @@ pub struct CellScanner {
     all: Scanner,
     /// The run's scanner: decides what is reported after the column has had its say.
     base: Scanner,
-    /// The CPR context words, matched against column names.
-    names: ContextMatcher,
     /// The card context words, matched against column names.
     card_names: ContextMatcher,
 }
@@ -47,7 +47,6 @@ impl CellScanner {
         CellScanner {
             all: scanner.reporting_every_confidence(),
             base: scanner.clone(),
-            names: ContextMatcher::new(CPR_WORDS),
             card_names: ContextMatcher::new(card::WORDS),
         }
     }
@@ -62,8 +61,8 @@ impl CellScanner {
     /// positive word is positive even if it also holds a negative one: `kunde_cpr` is the
     /// customer's CPR number, not a customer number.
     pub fn column(&self, name: &str) -> Column {
+        let words = cpr_words_in_name(name);
         let name = name.replace('_', "-");
-        let words = self.names.words_in(name.as_bytes());
         Column {
             positive: words.positive,
             negative: words.positive.is_none().then_some(words.negative).flatten(),
@@ -115,24 +114,30 @@ impl CellScanner {
     pub fn scan_number(&self, text: &str, column: Column, out: &mut Vec<Finding>) {
         let digits = integer_digits(text);
         self.scan_text(digits.as_bytes(), column, out);
-        if digits.len() == 9 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(f) = self.leading_zero_cpr(digits.as_bytes()) {
             let from = out.len();
-            let restored = format!("0{digits}");
-            self.all.scan(restored.as_bytes(), 0..restored.len(), out);
-            let mut i = from;
-            while i < out.len() {
-                if out[i].kind != Kind::Cpr {
-                    out.remove(i);
-                    continue;
-                }
-                out[i].reasons.push(Reason::IntLeadingZero);
-                out[i].len = 9;
-                out[i].line = 1;
-                out[i].column = 1;
-                i += 1;
-            }
+            out.push(f);
             self.keep_judged(from, column, out);
         }
+    }
+
+    /// The CPR finding of nine digits read with the leading zero a number lost, not yet judged
+    /// by a column: it spans the nine digits (`offset` 0, line and column 1), its value is the
+    /// restored 10-digit number, and its reasons end with `int-leading-zero`.
+    pub fn leading_zero_cpr(&self, digits: &[u8]) -> Option<Finding> {
+        if digits.len() != 9 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut number = [b'0'; 10];
+        number[1..].copy_from_slice(digits);
+        let mut found = Vec::new();
+        self.all.scan(&number, 0..number.len(), &mut found);
+        let mut f = found.into_iter().find(|f| f.kind == Kind::Cpr)?;
+        f.len = 9;
+        f.line = 1;
+        f.column = 1;
+        f.reasons.push(Reason::IntLeadingZero);
+        Some(f)
     }
 
     /// A row key's value as shown: every span the scanner detects in it, at any confidence,
@@ -141,16 +146,11 @@ impl CellScanner {
         let mut found = Vec::new();
         let text = if number { integer_digits(value) } else { value };
         self.all.scan(text.as_bytes(), 0..text.len(), &mut found);
-        if number && text.len() == 9 && text.bytes().all(|b| b.is_ascii_digit()) {
-            let restored = format!("0{text}");
-            if let Some(f) = self
-                .all
-                .scan_all(restored.as_bytes())
-                .into_iter()
-                .find(|f| f.kind == Kind::Cpr)
-            {
-                return f.masked();
-            }
+        if let Some(f) = number
+            .then(|| self.leading_zero_cpr(text.as_bytes()))
+            .flatten()
+        {
+            return f.masked();
         }
         let mut shown = String::with_capacity(value.len());
         let mut at = 0;
@@ -178,6 +178,15 @@ impl CellScanner {
             }
         }
     }
+}
+
+/// The CPR context words in a name (a column's, a CSV or sheet header's), with underscores
+/// read as hyphens (`cpr_nr` is `cpr-nr`).
+pub fn cpr_words_in_name(name: &str) -> Nearby {
+    static WORDS: OnceLock<ContextMatcher> = OnceLock::new();
+    WORDS
+        .get_or_init(|| ContextMatcher::new(CPR_WORDS))
+        .words_in(name.replace('_', "-").as_bytes())
 }
 
 /// A number's text without a zero fraction (`101901234.000` → `101901234`).

@@ -21,7 +21,7 @@ use std::io;
 use std::path::Path;
 
 use crate::column::{CellScanner, Column};
-use crate::finding::{Finding, Kind, Reason};
+use crate::finding::Finding;
 use crate::search::Sink;
 
 /// How much of a file's start is read to find its header.
@@ -298,9 +298,7 @@ pub struct CsvSink<'a, S> {
     header: Header,
     at: Cursor,
     pending: Vec<Finding>,
-    /// Whether some column's name is a CPR word, so its nine-digit cells are looked at.
-    nine_digits: bool,
-    /// The CPR-named columns, in order.
+    /// The CPR-named columns, in order: their nine-digit cells are looked at.
     positive: Vec<usize>,
     cell: CellTrack,
     /// The marks of each 64-byte block of the bytes in hand, made once for both walks.
@@ -369,14 +367,12 @@ impl<'a, S: Sink> CsvSink<'a, S> {
             .filter(|(_, c)| c.positive.is_some())
             .map(|(k, _)| k)
             .collect();
-        let nine_digits = !positive.is_empty();
         CsvSink {
             inner,
             cells,
             header,
             at: Cursor::default(),
             pending: Vec::new(),
-            nine_digits,
             positive,
             cell: CellTrack::default(),
             marks: Vec::new(),
@@ -386,7 +382,7 @@ impl<'a, S: Sink> CsvSink<'a, S> {
     /// Ends the input: the last cell of a file without a final newline is looked at too. Call
     /// it once the search has returned.
     pub fn finish(&mut self) -> io::Result<()> {
-        if !self.nine_digits || !self.cell.carried_whole || self.cell.carried.is_empty() {
+        if self.positive.is_empty() || !self.cell.carried_whole || self.cell.carried.is_empty() {
             return Ok(());
         }
         let column = self.header.column_at(self.at);
@@ -434,7 +430,7 @@ impl<'a, S: Sink> CsvSink<'a, S> {
                 if cur.quoted {
                     continue;
                 }
-                if self.header.column_at(cur).positive.is_some() {
+                if cur.row > 0 && self.positive.binary_search(&cur.field).is_ok() {
                     self.cell_ends(&mut t, bytes, offset, p, &mut found);
                 }
                 t.next_cell(offset + p as u64 + 1);
@@ -538,24 +534,11 @@ impl<'a, S: Sink> CsvSink<'a, S> {
         let Some((at, digits)) = nine_digits(cell) else {
             return;
         };
-        let mut number = [b'0'; 10];
-        number[1..].copy_from_slice(digits);
-        let from = found.len();
-        self.cells.scanner().scan(&number, 0..number.len(), found);
-        let start = t.from + at as u64;
-        let mut i = from;
-        while i < found.len() {
-            let f = &mut found[i];
-            if f.kind != Kind::Cpr || f.offset != 0 || f.len != 10 {
-                found.remove(i);
-                continue;
-            }
-            f.offset = start;
-            f.len = 9;
+        if let Some(mut f) = self.cells.leading_zero_cpr(digits) {
+            f.offset = t.from + at as u64;
             f.line = t.from_line;
-            f.column = start - t.from_line_start + 1;
-            f.reasons.push(Reason::IntLeadingZero);
-            i += 1;
+            f.column = f.offset - t.from_line_start + 1;
+            found.push(f);
         }
     }
 }
@@ -635,7 +618,7 @@ impl<S: Sink> Sink for CsvSink<'_, S> {
         self.marks
             .extend(bytes.chunks(64).map(|block| Marks::of(block, d)));
         let mut pending = std::mem::take(&mut self.pending);
-        if self.nine_digits {
+        if !self.positive.is_empty() {
             let cells = self.nine_digit_cells(bytes, offset);
             if !cells.is_empty() {
                 merge_cells(&mut pending, cells);
@@ -1027,13 +1010,7 @@ mod tests {
                     return;
                 }
                 if let Some((at, digits)) = nine_digits(cell) {
-                    let number = [b"0", digits].concat();
-                    if cells
-                        .scanner()
-                        .scan_all(&number)
-                        .iter()
-                        .any(|f| f.kind == Kind::Cpr)
-                    {
+                    if cells.leading_zero_cpr(digits).is_some() {
                         let start = from + at;
                         out.push([start as u64, fl, (start - fls + 1) as u64]);
                     }

@@ -276,14 +276,7 @@ fn column_of(reference: &str) -> Option<usize> {
 
 /// Whether a cell's text names a CPR number, as a column's name does ([`crate::column`]).
 fn names_cpr(text: &str) -> bool {
-    use std::sync::OnceLock;
-    static WORDS: OnceLock<crate::context::ContextMatcher> = OnceLock::new();
-    let words =
-        WORDS.get_or_init(|| crate::context::ContextMatcher::new(crate::context::CPR_WORDS));
-    words
-        .words_in(text.replace('_', "-").as_bytes())
-        .positive
-        .is_some()
+    crate::column::cpr_words_in_name(text).positive.is_some()
 }
 
 fn attr(e: &BytesStart, key: &[u8]) -> Option<String> {
